@@ -1,0 +1,137 @@
+"""Exercise self-checks and the stubs that replace solutions in student versions.
+
+An exercise in a lesson is three cells: a markdown prompt, a code cell tagged
+``solution`` that assigns the answer to a name (``answer_1 = ...``), and a
+check cell calling :func:`check`. The student version replaces each solution
+cell by :func:`student_stub`, which sets the same names to ``None``; a check
+given ``None`` prints "not attempted yet" and never raises, so the student
+notebook still runs top to bottom.
+"""
+
+import ast
+import math
+
+NOT_ATTEMPTED = "not attempted yet"
+
+
+def _describe(value):
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _compare(answer, expected, tol):
+    """Return None when ``answer`` matches ``expected``, else what is wrong."""
+    if isinstance(expected, bool) or isinstance(answer, bool):
+        if answer is expected:
+            return None
+        return f"expected {expected!r}, found {_describe(answer)}"
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        try:
+            number = float(answer)
+        except (TypeError, ValueError):
+            return f"expected a number, found {type(answer).__name__} {_describe(answer)}"
+        if math.isclose(number, expected, rel_tol=0, abs_tol=tol):
+            return None
+        return f"expected about {expected:.3g} (±{tol:g}), found {number:.3g}"
+    if isinstance(expected, str):
+        if isinstance(answer, str) and answer.strip().lower() == expected.strip().lower():
+            return None
+        return f"expected a different text than {_describe(answer)}"
+    if isinstance(expected, (set, frozenset)):
+        try:
+            found = set(answer)
+        except TypeError:
+            return f"expected a collection, found {type(answer).__name__}"
+        if found == expected:
+            return None
+        missing, extra = expected - found, found - expected
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} missing")
+        if extra:
+            parts.append(f"{len(extra)} that should not be there: {_describe(sorted(map(str, extra)))}")
+        return "; ".join(parts)
+    if answer == expected:
+        return None
+    return f"expected {_describe(expected)}, found {_describe(answer)}"
+
+
+def check(exercise, answer, *, expected=None, validate=None, hint="", tol=1e-3):
+    """Check a learner's answer and print feedback; never raises.
+
+    Parameters
+    ----------
+    exercise : str
+        Short label shown in the feedback, e.g. ``"Exercise 2"``.
+    answer : object
+        The learner's answer. ``None`` or ``...`` means not attempted.
+    expected : object, optional
+        The right answer. Numbers are compared within ``tol``, strings
+        ignoring case and surrounding space, sets as sets.
+    validate : callable, optional
+        ``validate(answer)`` returns ``None`` when the answer is right, or a
+        sentence saying what is wrong. Used instead of ``expected``.
+    hint : str
+        Printed after a wrong answer.
+    tol : float
+        Absolute tolerance for numeric answers.
+
+    Returns
+    -------
+    bool or None
+        ``True`` when correct, ``False`` when wrong, ``None`` when not attempted.
+    """
+    if answer is None or answer is Ellipsis:
+        print(f"⏳ {exercise}: {NOT_ATTEMPTED} — write your answer in the cell above and run both cells.")
+        return None
+    if validate is None and expected is None:
+        raise ValueError("check() needs either expected= or validate=")
+    try:
+        problem = validate(answer) if validate is not None else _compare(answer, expected, tol)
+    except Exception as error:  # the learner's object may fail in any way
+        problem = f"checking your answer raised {type(error).__name__}: {error}"
+    if problem is None:
+        print(f"✅ {exercise}: correct.")
+        return True
+    message = f"❌ {exercise}: not yet — {problem}."
+    if hint:
+        message += f"\n   Hint: {hint}"
+    print(message)
+    return False
+
+
+def student_stub(solution_source):
+    """Return the code that replaces a solution cell in the student version.
+
+    Every name the solution defines at top level (assignment, function,
+    class, import) is set to ``None``, so the check cell that follows reports
+    "not attempted yet".
+
+    Parameters
+    ----------
+    solution_source : str
+        Source of a cell tagged ``solution``.
+
+    Returns
+    -------
+    str
+    """
+    try:
+        tree = ast.parse(solution_source)
+    except SyntaxError as error:
+        raise ValueError(f"solution cell is not valid Python: {error}") from error
+    names = []
+    for node in tree.body:
+        targets = []
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        for target in targets:
+            for sub in ast.walk(target):
+                if isinstance(sub, ast.Name):
+                    names.append(sub.id)
+    unique = list(dict.fromkeys(names))
+    lines = ["# Your solution here: replace each None below."]
+    lines += [f"{name} = None" for name in unique]
+    return "\n".join(lines) + "\n"
