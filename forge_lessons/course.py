@@ -25,6 +25,7 @@ FIGURES_ENV = "FORGE_LESSONS_FIGURES_DIR"
 PROFILES = ("quick", "full")
 
 _NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_NOTEBOOK_PATTERN = re.compile(r"^[0-9a-z][0-9a-z_]*$")
 _state = {"notebook": None, "figures": {}, "profile": None, "seed": None}
 
 
@@ -51,7 +52,7 @@ def setup(notebook, *, profile="full", seed=42):
         raise ValueError(f"profile must be one of {PROFILES}, got {profile!r}")
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise ValueError(f"seed must be an integer, got {seed!r}")
-    if not _NAME_PATTERN.match(str(notebook).lower().replace("-", "_")):
+    if not isinstance(notebook, str) or not _NOTEBOOK_PATTERN.match(notebook):
         raise ValueError(f"notebook must be a notebook name like '00_start_here', got {notebook!r}")
 
     random.seed(seed)

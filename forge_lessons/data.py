@@ -56,7 +56,7 @@ PARAMS = {
     "online_missing_distance": 1.0,
     "random_missing_distance": 0.04,
     "missing_tenure": 0.01,
-    "base_logit": -5.6,
+    "base_logit": -5.45,
     "night_effect": 1.2,
     "foreign_effect": 0.9,
     "new_account_effect": 0.8,
@@ -79,17 +79,17 @@ PARAMS = {
 }
 
 CATEGORIES = {
-    # name: (share of merchants, amount multiplier, risky)
-    "grocery": (0.22, 0.7, False),
-    "restaurants": (0.18, 0.8, False),
-    "fuel": (0.10, 1.0, False),
-    "health": (0.08, 0.9, False),
-    "utilities": (0.06, 1.5, False),
-    "entertainment": (0.10, 0.9, False),
-    "travel": (0.08, 3.5, False),
-    "online_retail": (0.10, 1.2, False),
-    "electronics": (0.05, 3.0, True),
-    "gift_cards": (0.03, 1.4, True),
+    # name: (share of merchants, amount multiplier, risky, popularity weight)
+    "grocery": (0.22, 0.7, False, 1.0),
+    "restaurants": (0.18, 0.8, False, 1.0),
+    "fuel": (0.10, 1.0, False, 1.0),
+    "health": (0.08, 0.9, False, 1.0),
+    "utilities": (0.06, 1.5, False, 1.0),
+    "entertainment": (0.10, 0.9, False, 1.0),
+    "travel": (0.08, 3.5, False, 0.6),
+    "online_retail": (0.10, 1.2, False, 1.0),
+    "electronics": (0.05, 3.0, True, 0.5),
+    "gift_cards": (0.03, 1.4, True, 0.2),
 }
 COUNTRIES = ["DE", "FR", "NL", "ES", "IT", "PL", "US", "SG"]
 HOME_COUNTRY_WEIGHTS = [0.35, 0.2, 0.12, 0.1, 0.1, 0.08, 0.03, 0.02]
@@ -119,11 +119,13 @@ def _merchants(rng):
     names = list(CATEGORIES)
     shares = np.array([CATEGORIES[c][0] for c in names])
     count = PARAMS["merchants"]
+    category = rng.choice(len(names), size=count, p=shares / shares.sum())
+    weight = np.array([CATEGORIES[c][3] for c in names])[category]
     return pd.DataFrame(
         {
             "merchant_id": np.arange(1, count + 1),
-            "category": rng.choice(len(names), size=count, p=shares / shares.sum()),
-            "popularity": 1.0 / np.arange(1, count + 1) ** 0.9,
+            "category": category,
+            "popularity": weight / np.arange(1, count + 1) ** 0.9,
             "compromised": rng.random(count) < PARAMS["compromised_merchant_share"],
         }
     )

@@ -1,0 +1,8 @@
+"""``python -m forge_lessons``: the course's command line."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
