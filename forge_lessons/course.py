@@ -45,8 +45,8 @@ def setup(notebook, *, profile="full", seed=42):
 
     Returns
     -------
-    dict
-        ``{"notebook", "profile", "seed"}``, handy for printing.
+    None
+        Prints one line naming the notebook, profile and seed.
     """
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {PROFILES}, got {profile!r}")
@@ -83,7 +83,6 @@ def setup(notebook, *, profile="full", seed=42):
     )
     _write_figures()
     print(f"forge-lessons · {notebook} · profile={profile} · seed={seed}")
-    return {"notebook": str(notebook), "profile": profile, "seed": int(seed)}
 
 
 def figures_path(notebook=None):

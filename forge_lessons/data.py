@@ -53,7 +53,6 @@ PARAMS = {
     "compromised_merchant_share": 0.03,
     "duplicate_share_legit": 0.01,
     "duplicate_share_fraud": 0.15,
-    "online_missing_distance": 1.0,
     "random_missing_distance": 0.04,
     "missing_tenure": 0.01,
     "base_logit": -5.45,
@@ -376,7 +375,7 @@ def _validate(frame, path):
             frame[column] = parsed
         else:
             frame[column] = values.astype(str)
-    labels = set(frame[TARGET].unique())
+    labels = {int(v) for v in frame[TARGET].unique()}
     if not labels <= {0, 1}:
         raise DataError(f"{path}: column '{TARGET}' should hold 0 or 1, found {sorted(labels)}")
     return frame[list(SCHEMA)]

@@ -14,6 +14,27 @@ import math
 NOT_ATTEMPTED = "not attempted yet"
 
 
+class Feedback:
+    """The outcome of :func:`check`: ``status`` is ``"correct"``, ``"wrong"`` or ``"not attempted"``.
+
+    It is true only when correct, and shows nothing when it is a cell's last
+    value (the feedback has already been printed).
+    """
+
+    def __init__(self, status, message):
+        self.status = status
+        self.message = message
+
+    def __bool__(self):
+        return self.status == "correct"
+
+    def __repr__(self):
+        return f"Feedback({self.status!r})"
+
+    def _ipython_display_(self):
+        """Display nothing: :func:`check` has printed the message."""
+
+
 def _describe(value):
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -78,12 +99,13 @@ def check(exercise, answer, *, expected=None, validate=None, hint="", tol=1e-3):
 
     Returns
     -------
-    bool or None
-        ``True`` when correct, ``False`` when wrong, ``None`` when not attempted.
+    Feedback
+        Its ``status`` is ``"correct"``, ``"wrong"`` or ``"not attempted"``.
     """
     if answer is None or answer is Ellipsis:
-        print(f"⏳ {exercise}: {NOT_ATTEMPTED} — write your answer in the cell above and run both cells.")
-        return None
+        message = f"⏳ {exercise}: {NOT_ATTEMPTED} — write your answer in the cell above and run both cells."
+        print(message)
+        return Feedback("not attempted", message)
     if validate is None and expected is None:
         raise ValueError("check() needs either expected= or validate=")
     try:
@@ -91,13 +113,14 @@ def check(exercise, answer, *, expected=None, validate=None, hint="", tol=1e-3):
     except Exception as error:  # the learner's object may fail in any way
         problem = f"checking your answer raised {type(error).__name__}: {error}"
     if problem is None:
-        print(f"✅ {exercise}: correct.")
-        return True
+        message = f"✅ {exercise}: correct."
+        print(message)
+        return Feedback("correct", message)
     message = f"❌ {exercise}: not yet — {problem}."
     if hint:
         message += f"\n   Hint: {hint}"
     print(message)
-    return False
+    return Feedback("wrong", message)
 
 
 def student_stub(solution_source):
