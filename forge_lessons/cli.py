@@ -4,11 +4,13 @@ Each sub-command is a pair of small functions, ``_args_<name>(parser)``
 declaring its arguments and ``_cmd_<name>(args)`` doing the work and
 returning the exit code, registered in :data:`COMMANDS`. A command reports a
 usage error by raising :class:`UsageError`: one line on stderr, exit 2.
+Commands import their heavy modules themselves (``nbformat`` alone takes
+seconds to import), so a fully cached ``run`` stays fast.
 """
 
 import argparse
 
-from . import notebook_tools, runner
+from . import runner
 from .course import NOTEBOOKS_DIR, PROFILES
 
 
@@ -33,10 +35,26 @@ def _positive_int(text):
     return value
 
 
+def _add_notebooks_dir(parser):
+    parser.add_argument(
+        "--notebooks-dir",
+        default=NOTEBOOKS_DIR,
+        metavar="DIR",
+        help="folder holding the lessons (default: the course's notebooks/)",
+    )
+
+
 def _add_selection(parser):
-    parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="lesson names, e.g. 02_leaky_vs_pipelined_scaling (default: all)")
-    parser.add_argument("--jobs", type=_positive_int, default=2, metavar="N", help="notebooks executing at once (default: 2)")
-    parser.add_argument("--notebooks-dir", default=NOTEBOOKS_DIR, metavar="DIR", help="folder holding the lessons (default: the course's notebooks/)")
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        metavar="NOTEBOOK",
+        help="lesson names or numbers, e.g. 02 or 02_leaky_vs_pipelined_scaling (default: all)",
+    )
+    parser.add_argument(
+        "--jobs", type=_positive_int, default=2, metavar="N", help="notebooks executing at once (default: 2)"
+    )
+    _add_notebooks_dir(parser)
 
 
 def _select(args):
@@ -48,12 +66,26 @@ def _select(args):
         raise UsageError(f"no lessons (NN_*.ipynb) in {args.notebooks_dir}")
 
 
+def _failed(results):
+    return 1 if any(result["status"] == "failed" for result in results) else 0
+
+
 def _args_run(parser):
     _add_selection(parser)
-    parser.add_argument("--profile", choices=PROFILES, default="full", help="quick: small data, seconds; full: the teaching run (default)")
-    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="extra notebook parameter, e.g. SEED=7 (repeatable)")
+    parser.add_argument(
+        "--profile", choices=PROFILES, default="full", help="quick: small data, seconds; full: the teaching run (default)"
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra notebook parameter, e.g. SEED=7 (repeatable)",
+    )
     parser.add_argument("--out", default="build", metavar="DIR", help="output folder (default: build)")
-    parser.add_argument("--force", action="store_true", help="execute even notebooks whose cached run is still valid")
+    parser.add_argument(
+        "--force", action="store_true", help="execute even notebooks whose cached run is still valid"
+    )
 
 
 def _cmd_run(args):
@@ -71,7 +103,7 @@ def _cmd_run(args):
         force=args.force,
         notebooks_dir=args.notebooks_dir,
     )
-    return 1 if any(result["status"] == "failed" for result in results) else 0
+    return _failed(results)
 
 
 def _args_refresh(parser):
@@ -79,17 +111,20 @@ def _args_refresh(parser):
 
 
 def _cmd_refresh(args):
+    from . import notebook_tools
+
     _select(args)
-    results = notebook_tools.refresh_in_place(args.notebooks, jobs=args.jobs, notebooks_dir=args.notebooks_dir)
-    return 1 if any(result["status"] == "failed" for result in results) else 0
+    return _failed(notebook_tools.refresh_in_place(args.notebooks, jobs=args.jobs, notebooks_dir=args.notebooks_dir))
 
 
 def _args_student(parser):
     parser.add_argument("--out", default="build/student", metavar="DIR", help="output folder (default: build/student)")
-    parser.add_argument("--notebooks-dir", default=NOTEBOOKS_DIR, metavar="DIR", help="folder holding the lessons (default: the course's notebooks/)")
+    _add_notebooks_dir(parser)
 
 
 def _cmd_student(args):
+    from . import notebook_tools
+
     written = notebook_tools.write_student_versions(args.out, notebooks_dir=args.notebooks_dir)
     notebooks = sum(path.suffix == ".ipynb" for path in written)
     print(f"wrote {notebooks} student notebooks and {len(written) - notebooks} other files to {args.out}")
@@ -97,8 +132,8 @@ def _cmd_student(args):
 
 
 COMMANDS = {
-    "run": ("execute notebooks headlessly and write HTML, index.html and summary.json", _args_run, _cmd_run),
-    "refresh": ("re-execute notebooks with their defaults and store their outputs in place", _args_refresh, _cmd_refresh),
+    "run": ("execute notebooks headlessly; write HTML, index.html and summary.json", _args_run, _cmd_run),
+    "refresh": ("re-execute notebooks with their defaults and store the outputs in them", _args_refresh, _cmd_refresh),
     "student": ("write the lessons without solutions, for learners", _args_student, _cmd_student),
 }
 

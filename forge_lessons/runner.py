@@ -34,10 +34,11 @@ def notebook_paths(names=None, notebooks_dir=NOTEBOOKS_DIR):
 
     Parameters
     ----------
-    names : list of str, optional
-        Lesson names with or without ``.ipynb`` (a leading folder is
-        ignored, so ``notebooks/02_x.ipynb`` works too). ``None`` or an empty
-        list selects every ``NN_*.ipynb`` in ``notebooks_dir``.
+    names : str or list of str, optional
+        Lesson names with or without ``.ipynb``, or lesson numbers (``"02"``);
+        a leading folder is ignored, so ``notebooks/02_x.ipynb`` works too.
+        ``None`` or an empty list selects every ``NN_*.ipynb`` in
+        ``notebooks_dir``.
     notebooks_dir : path-like
         Folder holding the lessons.
 
@@ -54,9 +55,13 @@ def notebook_paths(names=None, notebooks_dir=NOTEBOOKS_DIR):
     available = {path.stem: path for path in sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb"))}
     if not names:
         return list(available.values())
+    if isinstance(names, str):
+        names = [names]
     paths = set()
     for name in names:
         stem = Path(name).name.removesuffix(".ipynb")
+        if stem.isdigit():
+            stem = next((key for key in available if key.startswith(f"{int(stem):02d}_")), stem)
         if stem not in available:
             choices = ", ".join(available) or "none"
             raise ValueError(f"unknown notebook {name!r}; available: {choices}")
@@ -159,10 +164,12 @@ def execute(source, output, parameters, figures_dir, html_path=None):
         Injected after the ``parameters`` cell; ``None`` keeps the defaults
         and injects nothing.
     figures_dir : pathlib.Path
-        Absolute folder for the recorded figures; the lesson's old figures
-        file there is deleted first.
+        Absolute folder for the recorded figures.
     html_path : pathlib.Path, optional
         Where to write the executed notebook as HTML.
+
+    The lesson's figures file, ``output`` and ``html_path`` are deleted
+    before executing, so nothing stale survives a failed run.
 
     Returns
     -------
@@ -173,10 +180,13 @@ def execute(source, output, parameters, figures_dir, html_path=None):
         the lesson's own cells from 0.
     """
     import papermill
+    from traitlets.config import Config
 
     os.environ[FIGURES_ENV] = str(figures_dir)
     os.environ.pop("MPLBACKEND", None)  # a non-inline backend would drop every figure
-    (figures_dir / f"{source.stem}.json").unlink(missing_ok=True)
+    for stale in (figures_dir / f"{source.stem}.json", output, html_path):
+        if stale is not None:
+            stale.unlink(missing_ok=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     failure = None
@@ -189,6 +199,8 @@ def execute(source, output, parameters, figures_dir, html_path=None):
             kernel_name=KERNEL_NAME,
             progress_bar=False,
             log_output=False,
+            # CurveZMQ keys for the kernel: encrypted, and no "running over TCP without encryption" warning
+            config=Config({"KernelManager": {"transport_encryption": "auto"}}),
         )
     except Exception as error:  # the report says what went wrong, the other lessons go on
         failure = error
@@ -236,7 +248,8 @@ def _write_html(notebook, html_path):
     import nbformat
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_notebook_node(nbformat.read(notebook, as_version=4))
+    resources = {"metadata": {"name": notebook.stem}}  # the page title
+    body, _ = HTMLExporter().from_notebook_node(nbformat.read(notebook, as_version=4), resources=resources)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(body, encoding="utf-8")
 
@@ -278,7 +291,8 @@ def execute_in_workers(calls, jobs, progress=print):
                 try:
                     result = future.result()
                 except Exception as error:
-                    result = {"status": "failed", "seconds": 0.0, "error": type(error).__name__, "message": str(error)}
+                    result = {"status": "failed", "seconds": 0.0, "error": type(error).__name__}
+                    result["message"] = str(error)
                 results[index] = result
                 progress(f"{calls[index][0]} … {result['status']} {result['seconds']:.1f} s")
     return results
@@ -298,7 +312,7 @@ def run_notebooks(
 
     Parameters
     ----------
-    names : list of str, optional
+    names : str or list of str, optional
         Lessons to run (see :func:`notebook_paths`); all of them by default.
     profile : {"quick", "full"}
         Passed to every lesson as ``PROFILE``.
@@ -323,6 +337,11 @@ def run_notebooks(
         ("ok", "failed" or "cached"), ``seconds``, ``slowest_cell``,
         ``slowest_cell_seconds``, ``figures`` and, on failure, ``cell``,
         ``execution_count``, ``error`` and ``message``.
+
+    Notes
+    -----
+    Workers are started with the "spawn" method, so a script calling this
+    function must guard its top level with ``if __name__ == "__main__":``.
     """
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {PROFILES}, got {profile!r}")
@@ -377,7 +396,8 @@ def run_notebooks(
 def _cached_result(out, name, key):
     """The previous result if its key matches and its files exist, else None."""
     path = out / "cache" / f"{name}.json"
-    if not (path.exists() and (out / "notebooks" / f"{name}.ipynb").exists() and (out / "html" / f"{name}.html").exists()):
+    outputs = (path, out / "notebooks" / f"{name}.ipynb", out / "html" / f"{name}.html")
+    if not all(output.exists() for output in outputs):
         return None
     entry = json.loads(path.read_text(encoding="utf-8"))
     if entry.get("key") != key:

@@ -1,0 +1,566 @@
+"""Evaluating a rare-positive classifier: costs, thresholds, curves and self-checks.
+
+Plumbing for lesson 06 (``06_imbalanced_evaluation``). The scikit-learn calls
+the lesson teaches (``TunedThresholdClassifierCV``, ``make_scorer``,
+``CalibratedClassifierCV``, the ``*Display`` classes) stay in the notebook;
+this module carries what would otherwise be copied between cells:
+
+- a validated 2 x 2 cost matrix, the expected cost of a set of decisions, a
+  ready-made cost scorer and the cost-optimal threshold for calibrated
+  probabilities;
+- the expected cost as a function of the decision threshold, and its plot;
+- ROC and precision-recall curves side by side in one call;
+- a test-set table comparing fitted classifiers, and a paired bootstrap of a
+  cost difference;
+- validators for the lesson's exercises.
+
+Conventions: the positive class (fraud) is ``1``; a transaction is flagged
+when its score is ``>= threshold`` (as in scikit-learn's
+``FixedThresholdClassifier`` and ``TunedThresholdClassifierCV``); costs are
+per transaction, in the currency of the cost matrix.
+"""
+
+import math
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "bayes_threshold",
+    "cost_matrix",
+    "cost_scorer",
+    "evaluation_table",
+    "expected_cost",
+    "expected_cost_curve",
+    "paired_bootstrap_cost",
+    "plot_cost_curve",
+    "plot_roc_pr",
+    "validate_cost_function",
+    "validate_resampling_pipeline",
+]
+
+_CELLS = {
+    "true_negative": (0, 0),
+    "false_positive": (0, 1),
+    "false_negative": (1, 0),
+    "true_positive": (1, 1),
+}
+
+
+# --------------------------------------------------------------------------- costs
+
+
+def cost_matrix(*, false_negative, false_positive, true_positive=0.0, true_negative=0.0):
+    """Build a 2 x 2 cost matrix for a binary decision (rows: actual, columns: decided).
+
+    Parameters
+    ----------
+    false_negative : float
+        Cost of letting a fraud through (actual 1, decided 0).
+    false_positive : float
+        Cost of a false alarm (actual 0, flagged 1).
+    true_positive : float, default=0.0
+        Cost of flagging a real fraud (e.g. the analyst's time).
+    true_negative : float, default=0.0
+        Cost of letting a legitimate transaction through.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``actual`` = [0, 1], columns ``decided`` = [0, 1].
+
+    Raises
+    ------
+    ValueError
+        A cost is not a finite number, or a mistake does not cost more than
+        the correct decision for the same row (then no threshold is sensible).
+    """
+    values = {
+        "false_negative": false_negative,
+        "false_positive": false_positive,
+        "true_positive": true_positive,
+        "true_negative": true_negative,
+    }
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if not false_negative > true_positive:
+        raise ValueError(
+            "a missed fraud must cost more than a caught one: expected false_negative > true_positive,"
+            f" found {false_negative!r} <= {true_positive!r}"
+        )
+    if not false_positive > true_negative:
+        raise ValueError(
+            "a false alarm must cost more than letting a legitimate transaction through: expected"
+            f" false_positive > true_negative, found {false_positive!r} <= {true_negative!r}"
+        )
+    table = np.array([[true_negative, false_positive], [false_negative, true_positive]], dtype=float)
+    return pd.DataFrame(
+        table,
+        index=pd.Index([0, 1], name="actual"),
+        columns=pd.Index([0, 1], name="decided"),
+    )
+
+
+def _cost_array(costs):
+    """Return ``costs`` as a validated 2 x 2 float array [[TN, FP], [FN, TP]]."""
+    if isinstance(costs, pd.DataFrame):
+        if list(costs.index) != [0, 1] or list(costs.columns) != [0, 1]:
+            raise ValueError(
+                "a cost matrix DataFrame needs index [0, 1] (actual) and columns [0, 1] (decided),"
+                f" found index {list(costs.index)} and columns {list(costs.columns)};"
+                " build it with cost_matrix(...)"
+            )
+        array = costs.to_numpy(dtype=float)
+    else:
+        try:
+            array = np.asarray(costs, dtype=float)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"costs must be a 2 x 2 cost matrix, got {type(costs).__name__}") from error
+    if array.shape != (2, 2):
+        raise ValueError(f"costs must be a 2 x 2 cost matrix [[TN, FP], [FN, TP]], found shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError("costs must be finite numbers, found NaN or infinity")
+    return array
+
+
+def _binary_labels(values, name):
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, found shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} is empty; expected at least one label")
+    if array.dtype == bool:
+        return array.astype(int)
+    unique = set(np.unique(array).tolist())
+    if not unique <= {0, 1}:
+        shown = sorted(map(str, unique))[:5]
+        raise ValueError(f"{name} must hold 0 (legit) and 1 (fraud) only, found values {shown}")
+    return array.astype(int)
+
+
+def _scores(values, name, length):
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 2 and array.shape[1] == 2:
+        raise ValueError(
+            f"{name} has two columns; pass the fraud column only, e.g. model.predict_proba(X)[:, 1]"
+        )
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, found shape {array.shape}")
+    if len(array) != length:
+        raise ValueError(f"{name} has {len(array)} values but y_true has {length}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return array
+
+
+def expected_cost(y_true, y_pred, costs):
+    """Average cost per transaction of a set of decisions.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels, 0 or 1.
+    y_pred : array-like of shape (n_samples,)
+        Decisions, 0 (let through) or 1 (flag).
+    costs : DataFrame or array-like of shape (2, 2)
+        Cost matrix from :func:`cost_matrix` (rows actual, columns decided).
+
+    Returns
+    -------
+    float
+        ``sum(confusion_matrix * costs) / n_samples``.
+    """
+    y_true = _binary_labels(y_true, "y_true")
+    y_pred = _binary_labels(y_pred, "y_pred")
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"y_pred has {len(y_pred)} values but y_true has {len(y_true)}")
+    array = _cost_array(costs)
+    counts = np.zeros((2, 2))
+    np.add.at(counts, (y_true, y_pred), 1)
+    return float((counts * array).sum() / len(y_true))
+
+
+def cost_scorer(costs):
+    """A scorer (higher is better) equal to minus the expected cost per transaction.
+
+    Equivalent to ``make_scorer(expected_cost, greater_is_better=False,
+    costs=costs)``, the form the lesson writes out; usable as ``scoring=`` in
+    ``cross_val_score`` and ``TunedThresholdClassifierCV``.
+
+    Parameters
+    ----------
+    costs : DataFrame or array-like of shape (2, 2)
+
+    Returns
+    -------
+    callable
+        ``scorer(estimator, X, y)``.
+    """
+    from sklearn.metrics import make_scorer
+
+    return make_scorer(expected_cost, greater_is_better=False, costs=_cost_array(costs))
+
+
+def bayes_threshold(costs):
+    """Cost-optimal threshold for *calibrated* fraud probabilities.
+
+    Flagging costs ``p * TP + (1 - p) * FP`` on average, letting through costs
+    ``p * FN + (1 - p) * TN``; flagging is cheaper when
+    ``p >= (FP - TN) / ((FP - TN) + (FN - TP))``.
+
+    Parameters
+    ----------
+    costs : DataFrame or array-like of shape (2, 2)
+
+    Returns
+    -------
+    float
+    """
+    (tn, fp), (fn, tp) = _cost_array(costs)
+    if not (fp > tn and fn > tp):
+        raise ValueError("mistakes must cost more than correct decisions (FP > TN and FN > TP)")
+    return float((fp - tn) / ((fp - tn) + (fn - tp)))
+
+
+# --------------------------------------------------------------------------- threshold curve
+
+
+def expected_cost_curve(y_true, y_score, costs, thresholds=None):
+    """Expected cost per transaction for every decision threshold.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels, 0 or 1.
+    y_score : array-like of shape (n_samples,)
+        Fraud scores, usually ``predict_proba(X)[:, 1]``; flagged when ``>= threshold``.
+    costs : DataFrame or array-like of shape (2, 2)
+    thresholds : array-like, optional
+        Thresholds to evaluate; default 400 points spaced evenly on a log
+        scale between 0.001 and 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``threshold``, ``cost`` (per transaction), ``false_positives``,
+        ``false_negatives``, ``flagged_share``, one row per threshold.
+    """
+    y_true = _binary_labels(y_true, "y_true")
+    y_score = _scores(y_score, "y_score", len(y_true))
+    array = _cost_array(costs)
+    if thresholds is None:
+        thresholds = np.geomspace(1e-3, 1.0, 400)
+    thresholds = np.asarray(thresholds, dtype=float)
+    if thresholds.ndim != 1 or thresholds.size == 0 or not np.all(np.isfinite(thresholds)):
+        raise ValueError("thresholds must be a non-empty one-dimensional array of finite numbers")
+    flagged = y_score[None, :] >= thresholds[:, None]
+    positive = y_true == 1
+    tp = (flagged & positive).sum(axis=1)
+    fp = (flagged & ~positive).sum(axis=1)
+    fn = positive.sum() - tp
+    tn = (~positive).sum() - fp
+    (c_tn, c_fp), (c_fn, c_tp) = array
+    total = tn * c_tn + fp * c_fp + fn * c_fn + tp * c_tp
+    n = len(y_true)
+    return pd.DataFrame(
+        {
+            "threshold": thresholds,
+            "cost": total / n,
+            "false_positives": fp,
+            "false_negatives": fn,
+            "flagged_share": (tp + fp) / n,
+        }
+    )
+
+
+def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transaction versus threshold"):
+    """Plot expected cost against the decision threshold (log-scaled x axis).
+
+    Parameters
+    ----------
+    curves : dict
+        ``{label: curve}`` where a curve is a DataFrame from
+        :func:`expected_cost_curve` or a pair ``(thresholds, costs)``.
+    marks : dict, optional
+        ``{label: threshold}`` drawn as vertical dashed lines (e.g. the
+        default 0.5 and a tuned threshold).
+    ax : matplotlib Axes, optional
+    title : str
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(curves, dict) or not curves:
+        raise ValueError(f"curves must be a non-empty dict {{label: curve}}, got {type(curves).__name__}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 3.8))
+    lowest = math.inf
+    for label, curve in curves.items():
+        if isinstance(curve, pd.DataFrame):
+            missing = {"threshold", "cost"} - set(curve.columns)
+            if missing:
+                raise ValueError(f"curve {label!r} lacks column(s) {sorted(missing)}; use expected_cost_curve(...)")
+            x, y = curve["threshold"].to_numpy(), curve["cost"].to_numpy()
+        else:
+            try:
+                x, y = (np.asarray(part, dtype=float) for part in curve)
+            except (TypeError, ValueError) as error:
+                raise ValueError(
+                    f"curve {label!r} must be a DataFrame or a pair (thresholds, costs)"
+                ) from error
+            if x.shape != y.shape:
+                raise ValueError(f"curve {label!r}: {len(x)} thresholds but {len(y)} costs")
+        keep = x > 0
+        ax.plot(x[keep], y[keep], label=label)
+        lowest = min(lowest, float(np.min(x[keep]))) if keep.any() else lowest
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (label, threshold) in enumerate((marks or {}).items()):
+        ax.axvline(threshold, linestyle=(0, (4, 2 + 2 * i)), color=colours[(i + len(curves)) % len(colours)],
+                   label=f"{label} ({threshold:.3f})")
+    ax.set_xscale("log")
+    ax.set_xlim(max(lowest, 1e-3), 1.0)
+    ax.set_xlabel("decision threshold on the fraud probability (log scale)")
+    ax.set_ylabel("expected cost per transaction")
+    ax.set_title(title)
+    ax.legend(fontsize="small")
+    return ax
+
+
+# --------------------------------------------------------------------------- ROC and PR
+
+
+def plot_roc_pr(y_true, scores, title=None):
+    """ROC and precision-recall curves side by side, with chance levels.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels, 0 or 1.
+    scores : dict
+        ``{label: fraud scores}`` (e.g. ``predict_proba(X)[:, 1]``), one curve each.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    (matplotlib Figure, array of two Axes)
+    """
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import PrecisionRecallDisplay, RocCurveDisplay
+
+    y_true = _binary_labels(y_true, "y_true")
+    if not isinstance(scores, dict) or not scores:
+        raise ValueError(f"scores must be a non-empty dict {{label: fraud scores}}, got {type(scores).__name__}")
+    if y_true.min() == y_true.max():
+        raise ValueError("y_true holds one class only; ROC and PR curves need both frauds and legit rows")
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
+    last = len(scores) - 1
+    for i, (label, score) in enumerate(scores.items()):
+        score = _scores(score, f"scores[{label!r}]", len(y_true))
+        RocCurveDisplay.from_predictions(y_true, score, name=label, ax=axes[0], plot_chance_level=i == last)
+        PrecisionRecallDisplay.from_predictions(
+            y_true, score, name=label, ax=axes[1], plot_chance_level=i == last
+        )
+    axes[0].set_title("ROC curve")
+    axes[1].set_title("Precision-recall curve")
+    for ax in axes:
+        ax.legend(fontsize="small", loc="best")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig, axes
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def evaluation_table(models, X, y, costs):
+    """Score fitted classifiers on one data set: ranking metrics, decisions, cost.
+
+    Parameters
+    ----------
+    models : dict
+        ``{label: fitted classifier}`` with ``predict`` and ``predict_proba``.
+        The threshold shown is ``best_threshold_`` for a
+        ``TunedThresholdClassifierCV``, ``threshold`` for a
+        ``FixedThresholdClassifier`` and 0.5 otherwise.
+    X : DataFrame
+    y : array-like of shape (n_samples,)
+    costs : DataFrame or array-like of shape (2, 2)
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model: ``threshold``, ``roc_auc``, ``average_precision``,
+        ``recall``, ``precision``, ``flagged``, ``cost``.
+    """
+    from sklearn.metrics import average_precision_score, precision_score, recall_score, roc_auc_score
+
+    if not isinstance(models, dict) or not models:
+        raise ValueError(f"models must be a non-empty dict {{label: fitted classifier}}, got {type(models).__name__}")
+    y = _binary_labels(y, "y")
+    rows = {}
+    for label, model in models.items():
+        for method in ("predict", "predict_proba"):
+            if not hasattr(model, method):
+                raise ValueError(f"model {label!r} has no {method}(); expected a fitted classifier")
+        score = model.predict_proba(X)[:, 1]
+        decision = np.asarray(model.predict(X)).astype(int)
+        threshold = getattr(model, "best_threshold_", None)
+        if threshold is None:
+            threshold = getattr(model, "threshold", 0.5)
+            threshold = 0.5 if threshold == "auto" else threshold
+        rows[label] = {
+            "threshold": float(threshold),
+            "roc_auc": roc_auc_score(y, score),
+            "average_precision": average_precision_score(y, score),
+            "recall": recall_score(y, decision, zero_division=0),
+            "precision": precision_score(y, decision, zero_division=0),
+            "flagged": int(decision.sum()),
+            "cost": expected_cost(y, decision, costs),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def paired_bootstrap_cost(y_true, pred_a, pred_b, costs, n_boot=2000, random_state=0):
+    """Bootstrap the difference in expected cost between two sets of decisions.
+
+    Rows are resampled with replacement, the same rows for both sets of
+    decisions (a paired bootstrap), so the interval reflects how much the
+    difference could move on another sample of the same size.
+
+    Parameters
+    ----------
+    y_true, pred_a, pred_b : array-like of shape (n_samples,)
+        Labels and two sets of 0/1 decisions.
+    costs : DataFrame or array-like of shape (2, 2)
+    n_boot : int, default=2000
+    random_state : int, default=0
+
+    Returns
+    -------
+    dict
+        ``difference`` (cost of ``a`` minus cost of ``b`` on the given rows),
+        ``low`` and ``high`` (the 5th and 95th percentiles of the bootstrap),
+        ``share_b_cheaper`` (share of resamples where ``b`` costs less).
+    """
+    y_true = _binary_labels(y_true, "y_true")
+    pred_a = _binary_labels(pred_a, "pred_a")
+    pred_b = _binary_labels(pred_b, "pred_b")
+    if not len(y_true) == len(pred_a) == len(pred_b):
+        raise ValueError(
+            f"y_true, pred_a and pred_b must have the same length, found {len(y_true)}, {len(pred_a)}, {len(pred_b)}"
+        )
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 1:
+        raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
+    array = _cost_array(costs)
+    per_row = array[y_true, pred_a] - array[y_true, pred_b]
+    rng = np.random.default_rng(random_state)
+    idx = rng.integers(0, len(per_row), size=(n_boot, len(per_row)))
+    boot = per_row[idx].mean(axis=1)
+    return {
+        "difference": float(per_row.mean()),
+        "low": float(np.percentile(boot, 5)),
+        "high": float(np.percentile(boot, 95)),
+        "share_b_cheaper": float(np.mean(boot > 0)),
+    }
+
+
+# --------------------------------------------------------------------------- exercise validators
+
+
+def validate_cost_function(answer, costs):
+    """Exercise validator: a function ``answer(y_true, y_pred)`` returning cost per transaction.
+
+    Parameters
+    ----------
+    answer : callable
+        The learner's function.
+    costs : DataFrame or array-like of shape (2, 2)
+        The cost matrix the function should apply.
+
+    Returns
+    -------
+    None or str
+        ``None`` when right, else what is wrong.
+    """
+    if not callable(answer):
+        return f"expected a function cost_per_transaction(y_true, y_pred), found {type(answer).__name__}"
+    cases = [
+        ([0, 0, 1, 1], [0, 1, 0, 1]),
+        ([0] * 9 + [1], [0] * 10),
+        ([0, 1, 0, 1, 0], [1, 1, 1, 1, 1]),
+        ([0, 0, 0, 1], [0, 0, 0, 1]),
+    ]
+    for y_true, y_pred in cases:
+        want = expected_cost(y_true, y_pred, costs)
+        got = answer(np.array(y_true), np.array(y_pred))
+        try:
+            got = float(got)
+        except (TypeError, ValueError):
+            return f"your function returned {type(got).__name__}, expected a number"
+        if not math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9):
+            if math.isclose(got, want * len(y_true), rel_tol=1e-9):
+                return f"for y_true={y_true}, y_pred={y_pred} it returns the total cost {got:g}; divide by the number of transactions"
+            return f"for y_true={y_true}, y_pred={y_pred} it returns {got:g}, expected {want:g}"
+    return None
+
+
+def validate_resampling_pipeline(answer, sampler=None, X=None, y=None):
+    """Exercise validator: an imbalanced-learn ``Pipeline`` that resamples inside.
+
+    Right when ``answer`` is an ``imblearn.pipeline.Pipeline`` whose steps are:
+    something that prepares the raw columns, then a sampler (an object with
+    ``fit_resample``), then a classifier as the last step.
+
+    Parameters
+    ----------
+    answer : object
+        The learner's pipeline.
+    sampler : str, optional
+        Class name the sampler must have, e.g. ``"RandomUnderSampler"``.
+    X, y : optional
+        When given, a clone of the pipeline is fitted on them and must return
+        fraud probabilities (a smoke test that the steps fit together).
+
+    Returns
+    -------
+    None or str
+        ``None`` when right, else what is wrong.
+    """
+    from imblearn.pipeline import Pipeline as ImbPipeline
+    from sklearn.base import clone, is_classifier
+    from sklearn.pipeline import Pipeline as SkPipeline
+
+    if isinstance(answer, SkPipeline) and not isinstance(answer, ImbPipeline):
+        return ("this is scikit-learn's Pipeline, which refuses samplers; use imblearn.pipeline.Pipeline"
+                " (or imblearn.pipeline.make_pipeline)")
+    if not isinstance(answer, ImbPipeline):
+        return f"expected an imblearn.pipeline.Pipeline, found {type(answer).__name__}"
+    steps = [step for _, step in answer.steps if step is not None and not isinstance(step, str)]
+    samplers = [i for i, step in enumerate(steps) if hasattr(step, "fit_resample")]
+    if not samplers:
+        return "no sampler in the pipeline; add one (e.g. RandomUnderSampler(random_state=SEED)) as a step"
+    if sampler is not None and not any(type(steps[i]).__name__ == sampler for i in samplers):
+        found = ", ".join(type(steps[i]).__name__ for i in samplers)
+        return f"expected a {sampler} step, found {found}"
+    if samplers[0] == 0:
+        return ("the sampler is the first step, so it would see the raw text columns; put the preprocessing"
+                " (ColumnTransformer) before it")
+    if samplers[-1] == len(steps) - 1:
+        return "the sampler cannot be the last step; end with the classifier"
+    if not is_classifier(steps[-1]):
+        return f"the last step must be a classifier, found {type(steps[-1]).__name__}"
+    if X is not None and y is not None:
+        try:
+            proba = clone(answer).fit(X, y).predict_proba(X)
+        except Exception as error:  # the learner's pipeline may fail in any way
+            return f"fitting your pipeline raised {type(error).__name__}: {error}"
+        if np.asarray(proba).shape != (len(X), 2):
+            return f"predict_proba returned shape {np.asarray(proba).shape}, expected ({len(X)}, 2)"
+    return None
