@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
 JOBS ?= 2
 PROFILE ?= full
-NBVAL := --nbval -p no:cacheprovider --sanitize-with tests/nbval_sanitize.cfg
+NBVAL := --nbval -p no:cacheprovider --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: course test test-fast nbval lab refresh student data benchmark clean help
 

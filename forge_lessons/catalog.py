@@ -6,10 +6,9 @@ the prerequisites. The catalogue reads them so that the README, lesson 00 and
 the course site never disagree with the notebooks.
 """
 
+import json
 import re
 from pathlib import Path
-
-import nbformat
 
 from .course import NOTEBOOKS_DIR
 
@@ -41,14 +40,15 @@ def describe(path):
         When the first cell is not a markdown cell with a ``#`` title.
     """
     path = Path(path)
-    notebook = nbformat.read(path, as_version=4)
-    first = notebook.cells[0] if notebook.cells else None
-    if first is None or first.cell_type != "markdown" or not first.source.lstrip().startswith("#"):
+    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    first = cells[0] if cells else {}
+    source = "".join(first.get("source", ""))
+    if first.get("cell_type") != "markdown" or not source.lstrip().startswith("#"):
         raise ValueError(f"{path.name}: cell 1 must be markdown starting with a '# title' line")
-    lines = first.source.strip().splitlines()
+    lines = source.strip().splitlines()
     title = re.sub(r"^#+\s*", "", lines[0]).strip()
     title = re.sub(r"^\d\d\s*[·:.\-–—]\s*", "", title)
-    time = _TIME.search(first.source)
+    time = _TIME.search(source)
     minutes = int(time.group(2) or time.group(1)) if time else None
     objectives, in_list = [], False
     for line in lines[1:]:
@@ -59,6 +59,8 @@ def describe(path):
             bullet = re.match(r"\s*(?:[-*]|\d+\.)\s+(.*)", line)
             if bullet:
                 objectives.append(bullet.group(1).strip())
+            elif line.startswith((" ", "\t")) and line.strip() and objectives:
+                objectives[-1] += " " + line.strip()  # a wrapped bullet
             elif line.strip() and objectives:
                 break
     return {

@@ -89,11 +89,13 @@ def _args_run(parser):
 
 
 def _cmd_run(args):
-    _select(args)
     try:
         params = dict(runner.parse_param(text) for text in args.param)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    if "PROFILE" in params:
+        raise UsageError("set the profile with --profile, not --param PROFILE=...")
+    _select(args)
     results = runner.run_notebooks(
         args.notebooks,
         profile=args.profile,
@@ -131,10 +133,45 @@ def _cmd_student(args):
     return 0
 
 
+def _args_data(parser):
+    parser.add_argument("--out", default=None, metavar="DIR", help="output folder (default: the course's data/)")
+    parser.add_argument("--check", action="store_true", help="only verify the files against SHA256SUMS")
+
+
+def _cmd_data(args):
+    from . import data
+
+    if args.check:
+        report = data.verify_checksums(args.out or data.DATA_DIR)
+        for name, problem in report.items():
+            print(f"{'ok' if problem is None else 'MISMATCH'}  {name}{'' if problem is None else ': ' + problem}")
+        return 0 if all(problem is None for problem in report.values()) else 1
+    for path in data.write_data(args.out or data.DATA_DIR):
+        print(f"wrote {path}")
+    return 0
+
+
+def _args_envcheck(parser):
+    parser.add_argument("--all", action="store_true", help="list every locked package, not only differences")
+
+
+def _cmd_envcheck(args):
+    from . import environment
+
+    rows = environment.check_environment()
+    if args.all:
+        for row in rows:
+            print(f"{'ok ' if row['ok'] else 'BAD'} {row['package']:32} locked {row['locked']:12} installed {row['installed']}")
+    print(environment.environment_report(rows))
+    return 0 if all(row["ok"] for row in rows) else 1
+
+
 COMMANDS = {
     "run": ("execute notebooks headlessly; write HTML, index.html and summary.json", _args_run, _cmd_run),
     "refresh": ("re-execute notebooks with their defaults and store the outputs in them", _args_refresh, _cmd_refresh),
     "student": ("write the lessons without solutions, for learners", _args_student, _cmd_student),
+    "data": ("regenerate the shipped data set byte for byte (or --check it)", _args_data, _cmd_data),
+    "envcheck": ("compare the installed packages with requirements-lock.txt", _args_envcheck, _cmd_envcheck),
 }
 
 

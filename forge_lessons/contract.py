@@ -114,7 +114,8 @@ def fitted_attributes(estimator):
 def show_error(func, *args, **kwargs):
     """Call ``func(*args, **kwargs)`` expecting an exception; print and return it.
 
-    Lessons use this to show an error message without stopping the notebook
+    The exception's type and message are printed, then those of its causes
+    (``raise ... from ...``). Lessons use this to show an error message without stopping the notebook
     and without a traceback (tracebacks carry file paths that differ between
     machines).
 
@@ -135,8 +136,11 @@ def show_error(func, *args, **kwargs):
     try:
         func(*args, **kwargs)
     except Exception as error:  # the point is to show any error
-        message = str(error).strip()
-        print(f"{type(error).__name__}: {message}")
+        print(f"{type(error).__name__}: {str(error).strip()}")
+        cause = error.__cause__
+        while cause is not None:
+            print(f"  caused by {type(cause).__name__}: {str(cause).strip()}")
+            cause = cause.__cause__
         return error
     print(f"no error: {getattr(func, '__qualname__', func)!s} ran without raising")
     return None

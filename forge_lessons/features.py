@@ -19,8 +19,8 @@ Examples
 >>> from forge_lessons.features import DateTimeFeatures
 >>> X = pd.DataFrame({"timestamp": pd.to_datetime(["2025-03-01 02:30", "2025-03-03 14:00"])})
 >>> DateTimeFeatures().fit_transform(X)
-array([[2., 5., 1., 1.],
-       [14., 0., 0., 0.]])
+array([[ 2.,  5.,  1.,  1.],
+       [14.,  0.,  0.,  0.]])
 >>> DateTimeFeatures().fit(X).get_feature_names_out().tolist()
 ['timestamp_hour', 'timestamp_day_of_week', 'timestamp_is_weekend', 'timestamp_is_night']
 """
@@ -130,7 +130,7 @@ class DateTimeFeatures(TransformerMixin, BaseEstimator):
     >>> dtf.set_output(transform="pandas").fit_transform(X)
        ts_hour  ts_is_night  ts_days_since_origin
     0     23.0          1.0              0.000000
-    1      8.0          0.0              1.402778
+    1      8.0          0.0              1.399306
     """
 
     def __init__(self, features=DEFAULT_FEATURES, *, night_hours=(0, 6), epoch_unit="s"):
@@ -166,7 +166,7 @@ class DateTimeFeatures(TransformerMixin, BaseEstimator):
         self.input_kinds_ = np.asarray(kinds, dtype=object)
         origin = np.floor(np.nanmin(seconds, axis=0) * 1e6).astype("int64")
         self.origin_ = origin.astype("datetime64[us]")
-        return self
+        return None
 
     def transform(self, X):
         """Compute the features row by row.

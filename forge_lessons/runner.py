@@ -26,6 +26,7 @@ from .course import DATA_DIR, FIGURES_ENV, NOTEBOOKS_DIR, PROFILES, REPO_ROOT, r
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 KERNEL_NAME = "python3"
+CELL_TIMEOUT_SECONDS = 600
 PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}  # cells papermill inserts
 
 
@@ -199,6 +200,7 @@ def execute(source, output, parameters, figures_dir, html_path=None):
             kernel_name=KERNEL_NAME,
             progress_bar=False,
             log_output=False,
+            execution_timeout=CELL_TIMEOUT_SECONDS,  # a hung cell fails its lesson instead of hanging the run
             # CurveZMQ keys for the kernel: encrypted, and no "running over TCP without encryption" warning
             config=Config({"KernelManager": {"transport_encryption": "auto"}}),
         )
@@ -351,6 +353,8 @@ def run_notebooks(
     bad = [key for key in params if not _is_name(key)]
     if bad:
         raise ValueError(f"parameter names must be Python names, got {bad!r}")
+    if "PROFILE" in params:
+        raise ValueError("set the profile with --profile (profile=), not as a parameter")
     paths = notebook_paths(names, notebooks_dir)
     out = Path(out_dir).resolve()
     parameters = {"PROFILE": profile, **params}

@@ -285,13 +285,12 @@ def _parse_url(url, default_path):
             f" ({_safe(parsed)}). Expected a URL like {_URL_EXAMPLES}"
         )
     driver = parsed.get_driver_name()
-    if backend == "postgresql" and driver in ("psycopg2", "postgresql"):
-        # postgresql:// means psycopg2 to SQLAlchemy; the course ships psycopg 3.
+    if backend == "postgresql":
+        if driver != "psycopg":  # the course ships psycopg 3 only
+            raise DatabaseURLError(
+                f"use the psycopg driver for PostgreSQL (postgresql+psycopg://...), found {parsed.drivername!r}"
+            )
         parsed = parsed.set(drivername="postgresql+psycopg")
-    elif backend == "postgresql" and driver != "psycopg":
-        raise DatabaseURLError(
-            f"use the psycopg driver for PostgreSQL (postgresql+psycopg://...), found {parsed.drivername!r}"
-        )
     if backend == "sqlite":
         if driver != "pysqlite":
             raise DatabaseURLError(f"use sqlite:///path/to/file.sqlite, found driver {parsed.drivername!r}")
@@ -335,7 +334,8 @@ def connect(url="", *, default_path=None, timeout=5.0, echo=False):
     ----------
     url : str or sqlalchemy.engine.URL, default=""
         An SQLAlchemy URL. Empty means a SQLite file at ``default_path``.
-        ``postgresql://`` is read as ``postgresql+psycopg://``.
+        ``postgresql://`` is read as ``postgresql+psycopg://`` (psycopg 3,
+        the driver the course ships).
     default_path : path-like, optional
         The SQLite file used when ``url`` is empty; its folder is created.
         Defaults to ``build/predictions.sqlite`` in the repository.
@@ -600,6 +600,8 @@ def validate_predictions(rows, *, unique_keys=True):
         key.
     """
     frame = _as_frame(rows, PREDICTION_COLUMNS, "predictions")
+    if frame.empty:
+        return frame
     out = pd.DataFrame(index=frame.index)
     out["entity_id"] = _check_text(frame, "entity_id", _ID_LENGTH)
     out["model_version"] = _check_text(frame, "model_version", _VERSION_LENGTH)
@@ -623,6 +625,8 @@ def validate_predictions(rows, *, unique_keys=True):
 
 def _validate_outcomes(rows):
     frame = _as_frame(rows, OUTCOME_COLUMNS, "outcomes")
+    if frame.empty:
+        return frame
     out = pd.DataFrame(index=frame.index)
     out["entity_id"] = _check_text(frame, "entity_id", _ID_LENGTH)
     out["label"] = _check_binary(frame, "label")

@@ -39,6 +39,7 @@ def test_malformed_param_is_a_usage_error(tmp_path, capsys, pair):
 @pytest.mark.parametrize(
     "argv, expected",
     [
+        (["run", "--param", "PROFILE=quick"], "--profile"),
         (["run", "--jobs", "0"], "--jobs"),
         (["run", "--profile", "fast"], "--profile"),
         (["frobnicate"], "invalid choice"),
@@ -89,3 +90,20 @@ def test_python_dash_m_entry_point_reports_usage_errors_without_traceback(tmp_pa
     assert completed.returncode == 2
     assert completed.stderr.startswith("forge-lessons run: error: ")
     assert "Traceback" not in completed.stderr
+
+
+def test_data_command_regenerates_identical_files_and_checks_them(tmp_path, capsys):
+    from forge_lessons.course import DATA_DIR
+
+    assert main(["data", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "transactions_dev.csv").read_bytes() == (DATA_DIR / "transactions_dev.csv").read_bytes()
+    assert main(["data", "--check", "--out", str(tmp_path)]) == 0
+    (tmp_path / "transactions_prod.csv").write_text("edited\n")
+    capsys.readouterr()
+    assert main(["data", "--check", "--out", str(tmp_path)]) == 1
+    assert "MISMATCH  transactions_prod.csv" in capsys.readouterr().out
+
+
+def test_envcheck_reports_the_installed_environment(capsys):
+    assert main(["envcheck"]) == 0
+    assert "environment matches the lock" in capsys.readouterr().out

@@ -160,7 +160,12 @@ def test_parse_param_rejects_malformed_pairs(text):
 
 @pytest.mark.parametrize(
     "options, match",
-    [({"profile": "fast"}, "profile"), ({"jobs": 0}, "jobs"), ({"params": {"not a name": 1}}, "parameter names")],
+    [
+        ({"profile": "fast"}, "profile"),
+        ({"jobs": 0}, "jobs"),
+        ({"params": {"not a name": 1}}, "parameter names"),
+        ({"params": {"PROFILE": "quick"}}, "--profile"),
+    ],
 )
 def test_run_notebooks_validates_its_arguments(tmp_path, options, match):
     with pytest.raises(ValueError, match=match):
