@@ -437,10 +437,12 @@ def validate_swapped_pipeline(answer, *, original, final_step_type, X_train):
         return f"the last step should be a {final_step_type.__name__}, found {type(final).__name__}"
     if answer.steps[0][1] is original.steps[0][1]:
         return "the preprocessing step is the very object of the original pipeline; clone the pipeline first"
-    try:
-        check_is_fitted(answer)
-    except NotFittedError:
-        return "the new pipeline is not fitted yet; call .fit(X_train, y_train)"
+    for name, step in answer.steps:
+        if hasattr(step, "get_params"):
+            try:
+                check_is_fitted(step)
+            except NotFittedError:
+                return f"the step {name!r} of the new pipeline is not fitted yet; call .fit(X_train, y_train)"
     n_seen = getattr(answer.steps[0][1], "n_features_in_", None)
     if n_seen != X_train.shape[1]:
         return f"the pipeline saw {n_seen} input columns, expected the {X_train.shape[1]} columns of X_train"

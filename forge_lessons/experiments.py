@@ -35,6 +35,7 @@ __all__ = [
     "plot_permutation_tests",
     "plot_waterfall",
     "plot_workflow_diagram",
+    "reference_scaling_gap",
     "repeat_with_seeds",
     "repeated_split_scores",
     "score_in_batches",
@@ -180,6 +181,48 @@ def repeated_split_scores(
         frame.columns = pd.MultiIndex.from_tuples(list(workflows), names=["model", "workflow"])
     frame.index.name = "split"
     return frame
+
+
+def reference_scaling_gap(
+    estimator, X, y, *, n_splits=30, train_size=None, test_size=None, random_state=0, n_jobs=None
+):
+    """Mean leaky minus pipelined ROC AUC of one model, computed the reference way.
+
+    The leaky workflow fits ``StandardScaler`` on all rows of ``X`` before
+    splitting; the pipelined one is ``Pipeline([("scaler", StandardScaler()),
+    ("clf", estimator)])``. Both are scored with :func:`repeated_split_scores`
+    on the same stratified splits. Exercise checks use it to compute the
+    expected answer.
+
+    Parameters
+    ----------
+    estimator : classifier
+    X, y : data
+    n_splits : int, default=30
+    train_size, test_size : float or int, optional
+        As in :class:`~sklearn.model_selection.StratifiedShuffleSplit`; when
+        both are None, ``test_size=0.25``.
+    random_state : int, default=0
+    n_jobs : int, optional
+
+    Returns
+    -------
+    float
+    """
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if train_size is None and test_size is None:
+        test_size = 0.25
+    workflows = {
+        "leaky": (estimator, StandardScaler().fit_transform(X)),
+        "pipelined": (Pipeline([("scaler", StandardScaler()), ("clf", estimator)]), X),
+    }
+    scores = repeated_split_scores(
+        workflows, y, n_splits=n_splits, train_size=train_size, test_size=test_size,
+        random_state=random_state, n_jobs=n_jobs,
+    )
+    return float(paired_differences(scores).mean())
 
 
 def paired_differences(scores, minuend="leaky", subtrahend="pipelined"):

@@ -166,7 +166,7 @@ class DateTimeFeatures(TransformerMixin, BaseEstimator):
         self.input_kinds_ = np.asarray(kinds, dtype=object)
         origin = np.floor(np.nanmin(seconds, axis=0) * 1e6).astype("int64")
         self.origin_ = origin.astype("datetime64[us]")
-        return None
+        return self
 
     def transform(self, X):
         """Compute the features row by row.

@@ -12,7 +12,6 @@ a fully cached run stays fast.
 
 import ast
 import hashlib
-import html
 import json
 import keyword
 import multiprocessing
@@ -22,6 +21,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
+from . import site
 from .course import DATA_DIR, FIGURES_ENV, NOTEBOOKS_DIR, PROFILES, REPO_ROOT, read_figures
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -392,7 +392,7 @@ def run_notebooks(
             _write_json(out / "cache" / f"{path.stem}.json", {"key": key, "result": results[index]})
 
     _write_json(out / "summary.json", {"profile": profile, "params": params, "notebooks": results})
-    write_index(results, out)
+    site.write_site(results, out, notebooks_dir)
     progress(summary_table(results))
     return results
 
@@ -454,39 +454,3 @@ def summary_table(results):
     counts = {status: sum(r["status"] == status for r in results) for status in ("ok", "cached", "failed")}
     lines.append(", ".join(f"{count} {status}" for status, count in counts.items()))
     return "\n".join(line.rstrip() for line in lines)
-
-
-def write_index(results, out_dir):
-    """Write ``<out_dir>/index.html``: the lessons in order, with links.
-
-    Parameters
-    ----------
-    results : list of dict
-        As returned by :func:`run_notebooks`.
-    out_dir : path-like
-        The runner's output folder.
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    rows = []
-    for result in results:
-        name = html.escape(result["name"])
-        rows.append(
-            f"<tr><td><a href='html/{name}.html'>{name}</a></td>"
-            f"<td>{result['status']}</td><td>{result['seconds']:.1f}</td>"
-            f"<td>{html.escape(_failure_location(result))}</td>"
-            f"<td><a href='notebooks/{name}.ipynb'>ipynb</a></td></tr>"
-        )
-    page = (
-        "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>forge-lessons</title></head><body>\n"
-        "<h1>forge-lessons</h1>\n<table>\n"
-        "<tr><th>lesson</th><th>status</th><th>seconds</th><th>failure</th><th>notebook</th></tr>\n"
-        + "\n".join(rows)
-        + "\n</table>\n</body></html>\n"
-    )
-    path = Path(out_dir) / "index.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path

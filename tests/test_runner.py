@@ -57,7 +57,7 @@ def test_writes_executed_notebooks_html_index_and_summary(first_run):
         assert (out / "notebooks" / f"{name}.ipynb").exists()
         assert (out / "html" / f"{name}.html").read_text().startswith("<!DOCTYPE html>")
     index = (out / "index.html").read_text()
-    assert index.index("00_ok") < index.index("01_fail")
+    assert index.index("id='00_ok'") < index.index("id='01_fail'")
     assert "html/01_fail.html" in index
     summary = json.loads((out / "summary.json").read_text())
     assert summary["profile"] == "quick"
