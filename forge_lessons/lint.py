@@ -492,6 +492,13 @@ def _short(node, limit=48):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _root_name(node):
+    """The variable at the root of ``df``, ``df["a"]``, ``df.loc[m, "a"]``, ``df.a``."""
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
 def _covers(event_rows, atom):
     return any(atom[: len(e)] == e for e in event_rows)
 
@@ -621,9 +628,9 @@ class Analyzer:
     def _loc(self, node):
         return Loc(self.cell, getattr(node, "lineno", 1))
 
-    def _source(self, text=""):
+    def _source(self, text="", pre_existing=False):
         atom = (f"r{self._fresh()}",)
-        self.atom_loops[atom] = tuple(self.loop_stack)
+        self.atom_loops[atom] = () if pre_existing else tuple(self.loop_stack)
         return Data(frozenset([atom]), frozenset(), False, None, text)
 
     def _atom_loops(self, rows):
@@ -933,6 +940,8 @@ class Analyzer:
 
     def as_data(self, node, value=None):
         """The value of ``node`` as data; an unknown name becomes a data source."""
+        if isinstance(node, ast.Name) and isinstance(self.env.get(node.id), Data):
+            return self.env[node.id]
         if value is None:
             value = self.eval(node)
         if isinstance(value, Data):
@@ -944,7 +953,7 @@ class Analyzer:
             if isinstance(merged, Data):
                 return merged
         if isinstance(node, ast.Name) and isinstance(value, (Unknown, Stat)):
-            data = self._source(node.id)
+            data = self._source(node.id, pre_existing=True)
             if isinstance(value, Stat):
                 data.events = value.events
             self.env[node.id] = data
@@ -1050,17 +1059,23 @@ class Analyzer:
         rows = frozenset(atom + (label, "subset") for atom in data.rows)
         return Data(rows, data.events, data.deduped, data.discarded_dedup, data.text)
 
+    def _operand(self, node):
+        """Evaluate an operand of arithmetic: an undefined name there is data."""
+        if isinstance(node, ast.Name) and node.id not in self.env and node.id not in _MODULE_ALIASES:
+            return self.as_data(node)
+        return self.eval(node)
+
     def eval_BinOp(self, node):
-        return _merge([self.eval(node.left), self.eval(node.right)])
+        return _merge([self._operand(node.left), self._operand(node.right)])
 
     def eval_UnaryOp(self, node):
-        return self.eval(node.operand)
+        return self._operand(node.operand)
 
     def eval_BoolOp(self, node):
         return _merge([self.eval(v) for v in node.values])
 
     def eval_Compare(self, node):
-        return _merge([self.eval(node.left)] + [self.eval(c) for c in node.comparators])
+        return _merge([self._operand(node.left)] + [self.eval(c) for c in node.comparators])
 
     def eval_IfExp(self, node):
         self.eval(node.test)
@@ -1604,11 +1619,14 @@ class Analyzer:
                 event = Event("preprocessing", data.rows, loc, _short(node))
                 return Data(data.rows, data.events | {event}, data.deduped, data.discarded_dedup, data.text)
         result = Data(data.rows, data.events | arg_events, data.deduped, data.discarded_dedup, data.text)
-        if name in ("fillna", "clip", "replace", "mask", "where", "interpolate", "astype", "drop", "rename",
-                    "reset_index", "set_index", "sort_values", "sort_index", "update", "insert") and self._kw_true(
-                node, "inplace") and isinstance(receiver_node, ast.Name):
-            self.env[receiver_node.id] = result
-            return Unknown()
+        if self._kw_true(node, "inplace") or name in ("update", "insert"):
+            root = _root_name(receiver_node)
+            if root is not None and isinstance(self.env.get(root), Data):
+                # in place on the frame or on one of its columns: the frame now holds the result
+                frame = self.env[root]
+                self.env[root] = Data(frame.rows, frame.events | result.events, frame.deduped,
+                                      frame.discarded_dedup, frame.text)
+                return Unknown()
         if name in ("to_csv", "to_parquet", "info", "plot", "hist", "to_string", "to_markdown", "tolist", "item"):
             return Unknown()
         return result
@@ -1748,9 +1766,10 @@ class Analyzer:
             events = est.trained_events | Z.events
             for event in sorted(events, key=lambda e: (e.loc.cell, e.loc.line)):
                 if _rows_covered(event.rows, Z.rows):
-                    anchor = est.fit_loc or loc
-                    how = f"`{est.fit_text}` trains on" if est.fit_loc else f"`{text}` scores"
-                    self._report_event(event, anchor, how)
+                    if event in est.trained_events and est.fit_loc is not None:
+                        self._report_event(event, est.fit_loc, f"`{est.fit_text}` trains on")
+                    else:
+                        self._report_event(event, loc, f"`{text}` scores")
             self._check_discarded(Z, loc)
             varies = any(
                 loop in est.varies_in and self.loop_kinds.get(loop) == "other" and loop not in self._atom_loops(Z.rows)

@@ -12,25 +12,37 @@ from pathlib import Path
 
 import nbformat
 
-from .course import BUILD_DIR, DATA_DIR, NOTEBOOKS_DIR
+from .course import BUILD_DIR, DATA_DIR, NOTEBOOKS_DIR, REPO_ROOT
 from .exercises import student_stub
 from .runner import PAPERMILL_TAGS, execute_in_workers, notebook_paths, summary_table
 
 STUDENT_README = """\
 # forge-lessons — student version
 
-These are the course's lessons with the exercise solutions taken out. Each
-solution cell (tagged `solution`) now sets its answer names to `None`: write
-your answer there, then run the check cell below it for feedback. Every
-notebook runs top to bottom as it is; an unanswered check says
-"not attempted yet".
+The course's lessons with the exercise solutions taken out. Each solution
+cell (tagged `solution`) now sets its answer names to `None`: write your
+answer there, then run the check cell below it for feedback. Every notebook
+runs top to bottom as it is; an unanswered check says "not attempted yet".
 
-Set-up: follow the set-up commands in the course's `README.md` (they build a
-virtual environment from the lock file and install the `forge_lessons`
-package), start JupyterLab and open `notebooks/00_start_here.ipynb`. The
-lessons load their data through `forge_lessons`; `data/` here is a copy for
-reference.
+## Set up (Python 3.11 and make; the first time takes a few minutes)
+
+    make lab
+
+builds a virtual environment in `.venv` from `requirements-lock.txt` (the
+exact versions the course was tested with), installs the course's helper
+package `forge_lessons`, and opens JupyterLab. Start with
+`notebooks/00_start_here.ipynb`. With conda instead:
+`conda env create -f environment.yml`, `conda activate forge-lessons`,
+`jupyter lab --notebook-dir=notebooks`.
+
+## Hand in
+
+Save your notebooks (File ▸ Save) and return the `notebooks/` folder as your
+instructor asks.
 """
+
+
+SETUP_FILES = ("pyproject.toml", "requirements-lock.txt", "environment.yml", "Makefile")
 
 
 def clean_executed(nb):
@@ -112,7 +124,10 @@ def refresh_in_place(names=None, jobs=2, notebooks_dir=NOTEBOOKS_DIR, build_dir=
 
 
 def write_student_versions(out_dir="build/student", notebooks_dir=NOTEBOOKS_DIR, data_dir=DATA_DIR):
-    """Write the lessons without solutions, plus the data and a short README.
+    """Write a student handout: the lessons without solutions, the data, the package and set-up files.
+
+    The folder is self-contained (zip it and hand it out): ``make lab`` in it
+    builds the locked environment, installs ``forge_lessons`` and opens JupyterLab.
 
     Cells tagged ``solution`` get :func:`forge_lessons.exercises.student_stub`
     as source (the tag stays); every output and execution count is cleared.
@@ -120,7 +135,9 @@ def write_student_versions(out_dir="build/student", notebooks_dir=NOTEBOOKS_DIR,
     Parameters
     ----------
     out_dir : path-like
-        Receives ``notebooks/``, ``data/`` and ``README.md``.
+        Receives ``notebooks/``, ``data/``, ``forge_lessons/``, the set-up files
+        (``pyproject.toml``, ``requirements-lock.txt``, ``environment.yml``,
+        ``Makefile``) and ``README.md``.
     notebooks_dir : path-like
         Folder holding the lessons.
     data_dir : path-like
@@ -153,6 +170,14 @@ def write_student_versions(out_dir="build/student", notebooks_dir=NOTEBOOKS_DIR,
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
             written.append(target)
+    for source in sorted((REPO_ROOT / "forge_lessons").glob("*.py")):
+        target = out / "forge_lessons" / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        written.append(target)
+    for name in SETUP_FILES:
+        shutil.copy2(REPO_ROOT / name, out / name)
+        written.append(out / name)
     readme = out / "README.md"
     readme.write_text(STUDENT_README, encoding="utf-8")
     written.append(readme)
