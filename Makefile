@@ -10,7 +10,7 @@ JOBS ?= 2
 PROFILE ?= full
 NBVAL := --nbval -p no:cacheprovider --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: course test test-fast nbval lab refresh student data benchmark clean help
+.PHONY: course test test-fast nbval lab refresh student guide data benchmark clean help
 
 help:
 	@echo "make course    build .venv if needed, execute every notebook into build/ (PROFILE=$(PROFILE))"
@@ -18,6 +18,7 @@ help:
 	@echo "make lab       open JupyterLab on the course"
 	@echo "make refresh   re-execute the notebooks in place (refreshes the committed outputs)"
 	@echo "make student   write student versions to build/student/"
+	@echo "make guide     put the run times of the last \`make course\` into the instructor guide"
 	@echo "make data      regenerate data/*.csv byte for byte"
 	@echo "make benchmark measure the runner (quick profile, cache, parallelism)"
 
@@ -50,6 +51,9 @@ refresh: $(STAMP)
 
 student: $(STAMP)
 	$(PY) -m forge_lessons student --out build/student
+
+guide: $(STAMP)
+	$(PY) -m forge_lessons guide --summary build/summary.json
 
 data: $(STAMP)
 	$(PY) -m forge_lessons data

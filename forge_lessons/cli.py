@@ -166,11 +166,28 @@ def _cmd_envcheck(args):
     return 0 if all(row["ok"] for row in rows) else 1
 
 
+def _args_guide(parser):
+    parser.add_argument("--summary", default="build/summary.json", metavar="PATH",
+                        help="a full-profile summary.json of every lesson (default: build/summary.json)")
+
+
+def _cmd_guide(args):
+    from . import guide
+
+    try:
+        path = guide.update_guide(args.summary)
+    except (FileNotFoundError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    print(f"updated the run times and exercises in {path}")
+    return 0
+
+
 COMMANDS = {
     "run": ("execute notebooks headlessly; write HTML, index.html and summary.json", _args_run, _cmd_run),
     "refresh": ("re-execute notebooks with their defaults and store the outputs in them", _args_refresh, _cmd_refresh),
     "student": ("write the lessons without solutions, for learners", _args_student, _cmd_student),
     "data": ("regenerate the shipped data set byte for byte (or --check it)", _args_data, _cmd_data),
+    "guide": ("refresh the instructor guide's run times and exercise list", _args_guide, _cmd_guide),
     "envcheck": ("compare the installed packages with requirements-lock.txt", _args_envcheck, _cmd_envcheck),
 }
 

@@ -1788,38 +1788,41 @@ class Analyzer:
         for event, (loc, split) in sorted(self.pending.items(), key=lambda kv: (kv[1][0].cell, kv[1][0].line)):
             if event not in self.reported:
                 self._report_event(event, loc, f"`{split.text}` splits")
-        self._multi_test()
+        self._multi_findings([e for e in self.evals if e.loc.cell not in self.demo_cells], expected=False)
+        unexpected = {(f.kind, f.cell, f.line) for f in self.findings if f.kind == "multi-test" and not f.expected}
+        self.findings = [
+            f for f in self.findings
+            if not (f.kind == "multi-test" and f.expected and (f.kind, f.cell, f.line) in unexpected)
+        ]
         self.findings.sort(key=lambda f: (f.cell, f.line, f.kind))
         return self.findings
 
-    def _multi_test(self):
-        """One test set scoring several models, with no untouched hold-out left."""
-        candidates = dict(self.heldout)
-        for evaluation in self.evals:
-            candidates.setdefault(evaluation.key, evaluation.rows)
-        # First without the evaluations made in leaky-demo cells (unexpected
-        # findings), then with all of them (what remains is expected).
-        for expected in (False, True):
-            evals = [e for e in self.evals if (expected or e.loc.cell not in self.demo_cells)]
-            evals = [e for e in evals if not self._is_fold(e.rows)]
-            by_key = {}
-            for evaluation in evals:
-                by_key.setdefault(evaluation.key, []).append(evaluation)
-            for key, items in by_key.items():
-                site = self._multi_site(items)
-                if site is None or ("multi", key) in self.reported:
-                    continue
-                if self._untouched_holdout_exists(key, items[0].rows, candidates, by_key):
-                    continue
-                self.reported.add(("multi", key))
-                count = len({i.version for i in items if not i.dummy})
-                models = "models inside a loop" if site.varies else f"{count} models"
-                message = (
-                    f"the same test set (`{items[0].text}` at {self._where(items[0].loc)}) scores {models} and no"
-                    " untouched hold-out is left: the best of them is an optimistic estimate; compare on a"
-                    " validation split or by cross-validation and score only the chosen model on the test set"
-                )
-                self.findings.append(Finding(self.path, site.loc.cell, site.loc.line, "multi-test", message, expected))
+    def snapshot_multi_test(self):
+        """After a leaky-demo cell: is a test set already multi-used, with no hold-out scored yet?"""
+        self._multi_findings(self.evals, expected=True)
+
+    def _multi_findings(self, evals, expected):
+        """Report test sets that score several models while no evaluated, untouched hold-out exists."""
+        evals = [e for e in evals if not self._is_fold(e.rows)]
+        by_key = {}
+        for evaluation in evals:
+            by_key.setdefault(evaluation.key, []).append(evaluation)
+        for key, items in by_key.items():
+            site = self._multi_site(items)
+            if site is None or ("multi", key, expected) in self.reported:
+                continue
+            if self._holdout_scored(key, items[0].rows, by_key):
+                continue
+            self.reported.add(("multi", key, expected))
+            count = len({i.version for i in items if not i.dummy})
+            models = "models inside a loop" if site.varies else f"{count} models"
+            message = (
+                f"the same test set (`{items[0].text}`, first scored at {self._where(items[0].loc)}) scores {models}"
+                " and no untouched hold-out is scored afterwards: the best of them is an optimistic estimate;"
+                " compare on a validation split or by cross-validation and score only the chosen model on a"
+                " test set used once"
+            )
+            self.findings.append(Finding(self.path, site.loc.cell, site.loc.line, "multi-test", message, expected))
 
     @staticmethod
     def _multi_site(items):
@@ -1835,13 +1838,14 @@ class Analyzer:
                 return item
         return None
 
-    def _untouched_holdout_exists(self, key, rows, candidates, by_key):
-        for other_key, other_rows in candidates.items():
-            if other_key == key or _overlap(other_rows, rows):
+    def _holdout_scored(self, key, rows, by_key):
+        """Is another held-out set, disjoint from ``rows`` and never trained on, scored by one model only?"""
+        for other_key, items in by_key.items():
+            if other_key == key or _overlap(items[0].rows, rows):
                 continue
-            if any(_overlap(other_rows, trained) for trained in self.fits):
+            if any(_overlap(items[0].rows, trained) for trained in self.fits):
                 continue
-            if self._multi_site(by_key.get(other_key, [])) is None:
+            if self._multi_site(items) is None:
                 return True
         return False
 
@@ -1881,6 +1885,8 @@ def lint_cells(cells, path="<string>"):
         except ValueError as error:  # e.g. null bytes
             raise LintInputError(f"{path}: cannot parse cell {cell.index}: {error}") from None
         analyzer.run_cell(tree, cell.index)
+        if cell.index in demo:
+            analyzer.snapshot_multi_test()
     result.findings = analyzer.finish()
     result.notes += [f"{path}:{c}:{line}: note: internal: {m}" for c, line, m in analyzer.internal_errors]
     return result
