@@ -16,6 +16,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
@@ -57,6 +58,9 @@ def setup(notebook, *, profile="full", seed=42):
 
     random.seed(seed)
     np.random.seed(seed)
+    # One BLAS thread: lessons parallelise with n_jobs=N_JOBS, and nested BLAS threads on
+    # 2 cores make small fits many times slower without changing any result.
+    threadpool_limits(1, user_api="blas")
     _state.update(notebook=str(notebook), figures={}, profile=profile, seed=int(seed))
 
     warnings.filterwarnings("ignore", category=FutureWarning)

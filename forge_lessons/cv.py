@@ -35,6 +35,8 @@ import time
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
+from threadpoolctl import threadpool_limits
 from sklearn.base import clone, is_classifier
 from sklearn.metrics import check_scoring, roc_auc_score
 from sklearn.model_selection import (
@@ -64,6 +66,7 @@ __all__ = [
     "repeated_split_scores",
     "small_sample_study",
     "small_sample_summary",
+    "toy_data",
 ]
 
 TRAIN_COLOR = "#4c72b0"
@@ -136,6 +139,50 @@ def _minority_label(y):
 
 
 # --------------------------------------------------------------------------- pictures
+
+
+def toy_data(n_rows=40, *, minority_share=0.2, n_groups=8, random_state=0):
+    """A tiny, time-ordered data set for drawing splitters.
+
+    Rows are in time order; each row belongs to one of ``n_groups`` customers
+    of uneven activity, who come back throughout the period (as in the fraud
+    data), and about ``minority_share`` of the rows are positive.
+
+    Parameters
+    ----------
+    n_rows : int
+        At least 8.
+    minority_share : float
+        Share of positive rows, strictly between 0 and 0.5.
+    n_groups : int
+        Number of customers, between 2 and ``n_rows``.
+    random_state : int
+
+    Returns
+    -------
+    X : pandas.DataFrame
+        One column, ``day`` (the row's position in time).
+    y : numpy.ndarray of int
+    groups : numpy.ndarray of int
+        Customer number of every row, from 1.
+    """
+    n_rows = _positive_int(n_rows, "n_rows", minimum=8)
+    n_groups = _positive_int(n_groups, "n_groups", minimum=2)
+    if n_groups > n_rows:
+        raise ValueError(f"n_groups must not exceed n_rows ({n_rows}), got {n_groups}")
+    if isinstance(minority_share, bool) or not isinstance(minority_share, numbers.Real) or not 0 < minority_share < 0.5:
+        raise ValueError(f"minority_share must be strictly between 0 and 0.5, got {minority_share!r}")
+    rng = np.random.default_rng(random_state)
+    weights = rng.gamma(1.5, 1.0, n_groups)
+    groups = np.concatenate([np.arange(1, n_groups + 1),  # every customer appears at least once
+                             rng.choice(n_groups, n_rows - n_groups, p=weights / weights.sum()) + 1])
+    groups = rng.permutation(groups)
+    n_positive = max(1, int(round(minority_share * n_rows)))
+    y = np.zeros(n_rows, dtype=int)
+    y[rng.choice(n_rows, n_positive, replace=False)] = 1
+    X = pd.DataFrame({"day": np.arange(n_rows)})
+    return X, y, groups
+
 
 
 def plot_cv_indices(cv, X, y, groups=None, *, ax=None, title=None):
@@ -464,7 +511,27 @@ def bootstrap_interval(y_true, y_score, *, metric=roc_auc_score, n_resamples=500
 # --------------------------------------------------------------------------- small-data study
 
 
-def small_sample_study(estimator, X, y, *, splitters, sample_size, n_draws, scoring="accuracy", random_state=0):
+def _one_draw(estimator, X, y, rows, splitters, sample_size, scoring, seed):
+    """One draw of :func:`small_sample_study` (BLAS kept to one thread: tiny fits)."""
+    take = (lambda idx: X.iloc[idx]) if hasattr(X, "iloc") else (lambda idx: np.asarray(X)[idx])
+    with threadpool_limits(limits=1, user_api="blas"):
+        sample, rest = train_test_split(rows, train_size=sample_size, stratify=y, random_state=seed)
+        Xs, ys = take(sample), y[sample]
+        scorer = check_scoring(estimator, scoring=scoring)
+        truth = float(scorer(clone(estimator).fit(Xs, ys), take(rest), y[rest]))
+        results = []
+        for name, cv in splitters.items():
+            start = time.perf_counter()
+            scores = cross_val_score(estimator, Xs, ys, cv=cv, scoring=scoring, error_score="raise")
+            seconds = time.perf_counter() - start
+            estimate = float(np.mean(scores))
+            results.append({"splitter": name, "estimate": estimate, "truth": truth, "error": estimate - truth,
+                            "fits": len(scores), "seconds": seconds})
+    return results
+
+
+def small_sample_study(estimator, X, y, *, splitters, sample_size, n_draws, scoring="accuracy", random_state=0,
+                       n_jobs=None):
     """Compare cross-validation splitters on many small samples of a larger data set.
 
     For each draw, ``sample_size`` rows are sampled (stratified) from ``X``;
@@ -489,7 +556,9 @@ def small_sample_study(estimator, X, y, *, splitters, sample_size, n_draws, scor
         A scoring defined per row, such as ``"accuracy"`` (leave-one-out
         cannot compute ROC AUC on a test set of one row).
     random_state : int
-        Seed of the first draw.
+        Seed of the first draw (draw ``i`` uses ``random_state + i``).
+    n_jobs : int, optional
+        Draws run in parallel; results do not depend on it.
 
     Returns
     -------
@@ -510,20 +579,14 @@ def small_sample_study(estimator, X, y, *, splitters, sample_size, n_draws, scor
         raise ValueError(f"sample_size must be smaller than the {n_rows} rows, so that rows are left for the truth; "
                          f"got {sample_size}")
     n_draws = _positive_int(n_draws, "n_draws")
-    scorer = check_scoring(estimator, scoring=scoring)
     rows = np.arange(n_rows)
-    take = (lambda frame, idx: frame.iloc[idx]) if hasattr(X, "iloc") else (lambda frame, idx: np.asarray(frame)[idx])
+    draws = Parallel(n_jobs=n_jobs)(
+        delayed(_one_draw)(estimator, X, y, rows, splitters, sample_size, scoring, random_state + draw)
+        for draw in range(n_draws)
+    )
     records = []
-    for draw in range(n_draws):
-        sample, rest = train_test_split(rows, train_size=sample_size, stratify=y, random_state=random_state + draw)
-        Xs, ys = take(X, sample), y[sample]
-        truth = scorer(clone(estimator).fit(Xs, ys), take(X, rest), y[rest])
-        for name, cv in splitters.items():
-            start = time.perf_counter()
-            scores = cross_val_score(estimator, Xs, ys, cv=cv, scoring=scoring, error_score="raise")
-            seconds = time.perf_counter() - start
-            records.append({"draw": draw, "splitter": name, "estimate": float(np.mean(scores)), "truth": float(truth),
-                            "error": float(np.mean(scores) - truth), "fits": len(scores), "seconds": seconds})
+    for draw, results in enumerate(draws):
+        records += [{"draw": draw, **result} for result in results]
     return pd.DataFrame(records)
 
 

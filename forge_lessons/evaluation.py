@@ -506,7 +506,8 @@ def validate_cost_function(answer, costs):
             return f"your function returned {type(got).__name__}, expected a number"
         if not math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9):
             if math.isclose(got, want * len(y_true), rel_tol=1e-9):
-                return f"for y_true={y_true}, y_pred={y_pred} it returns the total cost {got:g}; divide by the number of transactions"
+                return (f"for y_true={y_true}, y_pred={y_pred} it returns the total cost {got:g};"
+                        " divide by the number of transactions")
             return f"for y_true={y_true}, y_pred={y_pred} it returns {got:g}, expected {want:g}"
     return None
 

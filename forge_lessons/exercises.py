@@ -126,8 +126,8 @@ def check(exercise, answer, *, expected=None, validate=None, hint="", tol=1e-3):
 def student_stub(solution_source):
     """Return the code that replaces a solution cell in the student version.
 
-    Every name the solution defines at top level (assignment, function,
-    class, import) is set to ``None``, so the check cell that follows reports
+    Every name the solution defines at top level (assignment, function or
+    class) is set to ``None``, so the check cell that follows reports
     "not attempted yet".
 
     Parameters

@@ -535,6 +535,7 @@ class _Entry:
     data: str
     model: str
     leak: str
+    paired: bool = True
 
 
 class LeakageBudget:
@@ -575,7 +576,7 @@ class LeakageBudget:
         """The distinct families of leakage measured (a family may have variants)."""
         return list(dict.fromkeys(e.family for e in self._entries.values()))
 
-    def add(self, kind, leaky, honest, *, data, model, leak="", family=None):
+    def add(self, kind, leaky, honest, *, data, model, leak="", family=None, paired=None):
         """Add one kind of leak, measured on the same splits both ways.
 
         Parameters
@@ -594,6 +595,10 @@ class LeakageBudget:
             Short description of the leaky workflow, for the table.
         family : str, optional
             The kind of leakage this is a variant of (defaults to ``kind``).
+        paired : bool, optional
+            Whether ``leaky[i]`` and ``honest[i]`` come from the same split.
+            Defaults to ``True`` when both have the same length. Unpaired
+            spreads combine both standard deviations.
 
         Returns
         -------
@@ -612,7 +617,13 @@ class LeakageBudget:
                 raise ValueError(f"{label} scores for {kind!r} are empty")
             if not np.isfinite(scores).all():
                 raise ValueError(f"{label} scores for {kind!r} contain NaN or infinite values: {scores.tolist()}")
-        entry = _Entry(kind, family or kind, leaky, honest, str(data), str(model), str(leak))
+        if paired is None:
+            paired = leaky.size == honest.size
+        elif paired and leaky.size != honest.size:
+            raise ValueError(
+                f"paired scores for {kind!r} need the same length, found {leaky.size} leaky and {honest.size} honest"
+            )
+        entry = _Entry(kind, family or kind, leaky, honest, str(data), str(model), str(leak), bool(paired))
         self._entries[kind] = entry
         row = self._row(entry)
         if self.record:
@@ -625,15 +636,22 @@ class LeakageBudget:
 
     @staticmethod
     def _row(entry):
-        paired = entry.leaky.size == entry.honest.size
-        differences = entry.leaky - entry.honest if paired else entry.leaky - entry.honest.mean()
+        def sd(values):
+            return float(values.std(ddof=1)) if values.size > 1 else 0.0
+
+        if entry.paired:
+            differences = entry.leaky - entry.honest
+            inflation, spread = float(differences.mean()), sd(differences)
+        else:
+            inflation = float(entry.leaky.mean() - entry.honest.mean())
+            spread = float(np.hypot(sd(entry.leaky), sd(entry.honest)))
         return {
             "kind": entry.kind,
             "family": entry.family,
             "leaky": float(entry.leaky.mean()),
             "honest": float(entry.honest.mean()),
-            "inflation": float(differences.mean()),
-            "spread": float(differences.std(ddof=1)) if differences.size > 1 else 0.0,
+            "inflation": inflation,
+            "spread": spread,
             "runs": int(entry.leaky.size),
             "data": entry.data,
             "model": entry.model,
@@ -649,6 +667,37 @@ class LeakageBudget:
         numeric = ["leaky", "honest", "inflation", "spread"]
         frame[numeric] = frame[numeric].round(decimals)
         return frame
+
+    def plot_scores(self, ax=None, chance=0.5):
+        """Leaky and honest scores side by side for every kind (a dumbbell chart).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        chance : float or None
+            Score of a random ranking, drawn as a dotted line.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
+        import matplotlib.pyplot as plt
+
+        table = self.table().iloc[::-1]
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7.5, 0.38 * len(table) + 1.4))
+        positions = np.arange(len(table))
+        ax.hlines(positions, table["honest"], table["leaky"], color="lightgray", linewidth=3, zorder=1)
+        ax.scatter(table["honest"], positions, color="tab:blue", label="honest workflow", zorder=2)
+        ax.scatter(table["leaky"], positions, color="tab:red", label="leaky workflow", zorder=3)
+        if chance is not None:
+            ax.axvline(chance, color="black", linestyle=":", linewidth=1, label="random ranking")
+        ax.set_yticks(positions, table.index)
+        ax.set_xlabel(f"{self.metric} (mean over splits)")
+        ax.set_ylabel("kind of leakage")
+        ax.set_title("What each workflow reports")
+        ax.legend(loc="lower left", fontsize=8)
+        return ax
 
     def plot(self, ax=None, small=0.01):
         """Horizontal bars of the inflation per kind, with ± one spread.

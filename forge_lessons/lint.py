@@ -21,8 +21,11 @@ the three patterns of data leakage found most often in public notebooks
     with a subset of itself) before splitting, or de-duplication that comes
     too late (after the split) or whose result is thrown away.
 ``multi-test``
-    the same test set used to compare or tune several models, with no
-    untouched hold-out left for the one finally chosen.
+    the same test set used to compare or tune several models (three or
+    more, or models that change inside a loop), with no untouched hold-out
+    (a set scored by one model only) left for the one finally chosen. Two
+    models side by side, a baseline and a candidate, are a comparison, not a
+    selection, and are not reported.
 
 How it works: each file is run through a small abstract interpreter. Data
 values carry the set of rows they hold (splits create "train" and "test"
@@ -39,6 +42,10 @@ are counted within the cell. For ``.py`` files the line is the line in the
 file and the cell counts ``# %%`` markers (1 when there are none). Cells
 tagged ``leaky-demo`` (in ``.py`` files: ``# %% tags=["leaky-demo"]``) are
 reported as expected and do not change the exit status, unless ``--strict``.
+
+A finding you have checked can be silenced with a comment on the reported
+line (or the line above): ``# leakage-ok: multi-test -- the test set only
+reports these three variants``; say why.
 
 Exit status: 0 clean, 1 findings, 2 unreadable input or bad usage.
 """
@@ -60,6 +67,8 @@ KINDS = {
     "overlap-leak": "copies of the same rows on both sides of the split",
     "multi-test": "one test set used to compare or tune several models",
 }
+MULTI_TEST_MODELS = 3  # a baseline next to one candidate is a comparison, three or more is a selection
+SUPPRESS = re.compile(r"#\s*leakage-ok\b(?::\s*([\w\-, ]+))?")
 SKIPPED_DIRS = {".git", ".ipynb_checkpoints", "__pycache__", ".venv", "venv", "site-packages", "node_modules", "build"}
 
 
@@ -844,9 +853,7 @@ class Analyzer:
     def exec_loop(self, iterator, target, body, node):
         value = self.eval(iterator) if iterator is not None else Unknown()
         loop_id = f"L{self._fresh()}"
-        fold = False
-        if isinstance(value, Iter) and isinstance(value.element, Seq):
-            fold = any(isinstance(item, IndexVal) for item in value.element.items)
+        fold = self._mark_folds(value)
         element = _element(value)
         if isinstance(element, _Collection):
             merged = self._collection_est(element, loop_id)
@@ -1124,8 +1131,7 @@ class Analyzer:
             for generator in generators:
                 value = self.eval(generator.iter)
                 loop_id = f"L{self._fresh()}"
-                fold = isinstance(value, Iter) and isinstance(value.element, Seq) and any(
-                    isinstance(i, IndexVal) for i in value.element.items)
+                fold = self._mark_folds(value)
                 element = _element(value)
                 if isinstance(element, _Collection):
                     element = self._collection_est(element, loop_id)
@@ -1264,8 +1270,19 @@ class Analyzer:
 
     def _splitter_iter(self, node):
         sid = f"k{self._fresh()}"
-        self.splits[sid] = _Split(self._loc(node), _short(node), True, tuple(self.loop_stack))
+        # a fold split only when iterated by a loop (see _mark_folds); next(splitter.split(...)) is one split
+        self.splits[sid] = _Split(self._loc(node), _short(node), False, tuple(self.loop_stack))
         return Iter(Seq([IndexVal(sid, "train"), IndexVal(sid, "test")], "tuple"))
+
+    def _mark_folds(self, value):
+        """Iterating ``splitter.split(...)``: the loop body sees one fold after another."""
+        fold = isinstance(value, Iter) and isinstance(value.element, Seq) and any(
+            isinstance(item, IndexVal) for item in value.element.items)
+        if fold:
+            for item in value.element.items:
+                if isinstance(item, IndexVal) and item.sid in self.splits:
+                    self.splits[item.sid].fold = True
+        return fold
 
     def call_user(self, func, node):
         if self.depth >= self.MAX_DEPTH or func.node in self.func_stack:
@@ -1817,7 +1834,7 @@ class Analyzer:
             count = len({i.version for i in items if not i.dummy})
             models = "models inside a loop" if site.varies else f"{count} models"
             message = (
-                f"the same test set (`{items[0].text}`, first scored at {self._where(items[0].loc)}) scores {models}"
+                f"the same test set (`{site.text}`, first scored at {self._where(items[0].loc)}) scores {models}"
                 " and no untouched hold-out is scored afterwards: the best of them is an optimistic estimate;"
                 " compare on a validation split or by cross-validation and score only the chosen model on a"
                 " test set used once"
@@ -1825,8 +1842,8 @@ class Analyzer:
             self.findings.append(Finding(self.path, site.loc.cell, site.loc.line, "multi-test", message, expected))
 
     @staticmethod
-    def _multi_site(items):
-        """The evaluation that makes a test set multi-used, or None."""
+    def _multi_site(items, threshold=MULTI_TEST_MODELS):
+        """The evaluation that makes a test set multi-used (``threshold`` models, or a loop), or None."""
         versions = []
         for item in items:
             if item.varies:
@@ -1834,7 +1851,7 @@ class Analyzer:
             if item.dummy or item.version in versions:
                 continue
             versions.append(item.version)
-            if len(versions) >= 2:
+            if len(versions) >= threshold:
                 return item
         return None
 
@@ -1845,8 +1862,8 @@ class Analyzer:
                 continue
             if any(_overlap(items[0].rows, trained) for trained in self.fits):
                 continue
-            if self._multi_site(items) is None:
-                return True
+            if self._multi_site(items, threshold=2) is None:
+                return True  # scored by exactly one model: an untouched hold-out
         return False
 
 
@@ -1857,10 +1874,28 @@ class Analyzer:
 
 @dataclass
 class FileResult:
+    """What the lint found in one file (``error`` is set when it could not be read)."""
+
     path: str
     findings: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     error: str = None
+    suppressed: int = 0
+
+
+def _suppressed(finding, lines):
+    """A ``# leakage-ok[: kind]`` comment on the reported line or the line above silences a finding."""
+    for number in (finding.line, finding.line - 1):
+        if 1 <= number <= len(lines):
+            text = lines[number - 1]
+            if number == finding.line - 1 and not text.lstrip().startswith("#"):
+                continue
+            match = SUPPRESS.search(text)
+            if match:
+                kinds = {k.strip() for k in (match.group(1) or "").replace(",", " ").split()}
+                if not kinds or finding.kind in kinds:
+                    return True
+    return False
 
 
 def lint_cells(cells, path="<string>"):
@@ -1887,7 +1922,14 @@ def lint_cells(cells, path="<string>"):
         analyzer.run_cell(tree, cell.index)
         if cell.index in demo:
             analyzer.snapshot_multi_test()
-    result.findings = analyzer.finish()
+    findings = analyzer.finish()
+    sources = {cell.index: cell.source.split("\n") for cell in cells}
+    result.findings = []
+    for finding in findings:
+        if _suppressed(finding, sources.get(finding.cell, [])):
+            result.suppressed += 1
+        else:
+            result.findings.append(finding)
     result.notes += [f"{path}:{c}:{line}: note: internal: {m}" for c, line, m in analyzer.internal_errors]
     return result
 
@@ -2034,6 +2076,7 @@ def run(args, stdout=None, stderr=None):
                 "counted": len(counted),
                 "by_kind": {kind: sum(f.kind == kind for f in counted) for kind in KINDS},
                 "strict": bool(args.strict),
+                "suppressed": sum(r.suppressed for r in results),
             },
         }
         print(json.dumps(document, indent=1), file=stdout)
@@ -2049,6 +2092,9 @@ def run(args, stdout=None, stderr=None):
         summary = f"{len(counted)} finding{'s' if len(counted) != 1 else ''} in {checked} file{'s' if checked != 1 else ''}"
         if expected and not args.strict:
             summary += f" ({expected} more expected in leaky-demo cells)"
+        suppressed = sum(r.suppressed for r in results)
+        if suppressed:
+            summary += f"; {suppressed} silenced by # leakage-ok"
         if errors:
             summary += f"; {len(errors)} file{'s' if len(errors) != 1 else ''} could not be read"
         print(summary, file=stderr)

@@ -99,6 +99,7 @@ OUTCOME_COLUMNS = ("entity_id", "label", "observed_at")
 _ID_LENGTH = 200
 _VERSION_LENGTH = 64
 _HASH_LENGTH = 64
+_SCHEMA_LOCK_KEY = 70_700_700  # any constant: the advisory lock that serialises create_schema on PostgreSQL
 _URL_EXAMPLES = (
     "sqlite:///build/predictions.sqlite or postgresql+psycopg://user:password@127.0.0.1:5432/dbname"
 )
@@ -436,6 +437,10 @@ def create_schema(engine, *, drop_existing=False):
     """
     _check_engine(engine)
     with _write_transaction(engine) as connection:
+        if engine.dialect.name == "postgresql":
+            # Two processes creating the schema at once would race on CREATE TABLE;
+            # this lock (released at commit) makes the second wait and find the tables.
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
         if drop_existing:
             connection.exec_driver_sql("DROP VIEW IF EXISTS latest_prediction_view")
             metadata.drop_all(connection)
@@ -701,35 +706,47 @@ def _driver_rows(frame, dialect_name):
     )
 
 
-def _first_failing_row(engine, run, rows):
-    """Find the first row that makes ``run(connection, rows)`` fail, bisecting on prefixes.
+def _fails(connection, run, rows, keep=False):
+    """Run ``rows`` inside a savepoint; True if the database refused them. Kept only if ``keep`` and no error."""
+    savepoint = connection.begin_nested()
+    try:
+        run(connection, rows)
+    except sa.exc.DBAPIError:
+        savepoint.rollback()
+        return True
+    if keep:
+        savepoint.commit()
+    else:
+        savepoint.rollback()
+    return False
 
-    Every probe runs in a transaction that is rolled back. Returns None when
-    the whole batch does not fail again.
+
+def _first_failing_row(engine, run, rows, chunk=1_000):
+    """Find the first row that makes ``run(connection, rows)`` fail; None if the batch now passes.
+
+    Replays the batch chunk by chunk inside one transaction (each chunk in a
+    savepoint), bisects inside the first chunk that fails, and rolls
+    everything back: about one pass over the batch, whatever its size.
     """
-
-    def fails(count):
-        with engine.connect() as connection:
-            connection.execution_options(forge_lessons_begin="BEGIN IMMEDIATE")
-            transaction = connection.begin()
-            try:
-                run(connection, rows[:count])
-            except sa.exc.DBAPIError:
-                return True
-            finally:
-                transaction.rollback()
-        return False
-
-    low, high = 0, len(rows)  # rows[:low] succeeds, rows[:high] fails
-    if not fails(high):
-        return None
-    while high - low > 1:
-        middle = (low + high) // 2
-        if fails(middle):
-            high = middle
-        else:
-            low = middle
-    return high - 1
+    with engine.connect() as connection:
+        connection.execution_options(forge_lessons_begin="BEGIN IMMEDIATE")
+        transaction = connection.begin()
+        try:
+            for start in range(0, len(rows), chunk):
+                part = rows[start : start + chunk]
+                if not _fails(connection, run, part, keep=True):
+                    continue
+                low, high = 0, len(part)  # part[:low] passes, part[:high] fails
+                while high - low > 1:
+                    middle = (low + high) // 2
+                    if _fails(connection, run, part[:middle]):
+                        high = middle
+                    else:
+                        low = middle
+                return start + high - 1
+            return None
+        finally:
+            transaction.rollback()
 
 
 def _execute_batch(engine, run, rows, frame):

@@ -39,6 +39,7 @@ __all__ = [
     "compute_seconds",
     "count_fits",
     "dask_client",
+    "n_fits",
     "describe_client",
     "parse_scheduler_address",
     "plot_cost_growth",
@@ -233,7 +234,7 @@ def _first_metric(search):
 
 
 def _scorer(scoring):
-    from sklearn.metrics import check_scoring, get_scorer
+    from sklearn.metrics import get_scorer
 
     if isinstance(scoring, str):
         return get_scorer(scoring)

@@ -29,7 +29,7 @@ def postgres_url_or_skip():
     url = os.environ.get(POSTGRES_ENV, "").strip()
     if not url:
         message = f"{POSTGRES_ENV} is not set: start a server with `eval \"$(bash .ci/start_postgres.sh)\"`"
-        if os.environ.get("CI", "").lower() == "true":
+        if os.environ.get("CI", "").lower() in ("true", "1"):
             pytest.fail(f"CI=true but {message}")
         pytest.skip(message)
     return url
@@ -594,3 +594,13 @@ def test_validate_dedup_function():
     assert tracking.validate_dedup_function(good) is None
     assert "kept versions" in tracking.validate_dedup_function(first_wins)
     assert "must return a DataFrame" in tracking.validate_dedup_function(lambda frame: None)
+
+
+def test_wrong_database_or_password_on_a_real_server_is_reported_clearly():
+    url = sa.engine.make_url(postgres_url_or_skip())
+    for bad, words in [(url.set(database="no_such_database"), "no_such_database"), (url.set(password="wrong-pw"), "password")]:
+        start = time.perf_counter()
+        with pytest.raises(tracking.DatabaseUnavailable, match=words) as caught:
+            tracking.connect(bad.render_as_string(hide_password=False), timeout=2)
+        assert time.perf_counter() - start < 5
+        assert "wrong-pw" not in str(caught.value)
