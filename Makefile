@@ -10,12 +10,13 @@ JOBS ?= 2
 PROFILE ?= full
 NBVAL := --nbval -p no:cacheprovider --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: course test test-fast nbval lab refresh student guide data benchmark clean help
+.PHONY: env course test test-fast nbval lab refresh student guide data benchmark clean help
 
 help:
 	@echo "make course    build .venv if needed, execute every notebook into build/ (PROFILE=$(PROFILE))"
 	@echo "make test      build .venv if needed, run the whole test suite"
 	@echo "make lab       open JupyterLab on the course"
+	@echo "make env       rebuild .venv from the lock now (after a failed environment check)"
 	@echo "make refresh   re-execute the notebooks in place (refreshes the committed outputs)"
 	@echo "make student   write student versions to build/student/"
 	@echo "make guide     put the run times of the last \`make course\` into the instructor guide"
@@ -29,6 +30,10 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+env:
+	rm -f $(STAMP)
+	$(MAKE) $(STAMP)
 
 course: $(STAMP)
 	$(PY) -m forge_lessons run --profile $(PROFILE) --jobs $(JOBS)

@@ -77,10 +77,12 @@ def _summary(value):
     """Short text for a fitted attribute's value."""
     if isinstance(value, np.ndarray):
         if value.size <= 4:
-            return np.array2string(value, precision=3, separator=", ")
+            return np.array2string(
+                value, separator=", ", max_line_width=120, formatter={"float_kind": lambda v: f"{v:.4g}"}
+            )
         return f"array of shape {value.shape}"
     if isinstance(value, (float, np.floating)):
-        return f"{value:.3f}"
+        return f"{value:.4g}"
     if isinstance(value, (list, tuple)) and len(value) > 4:
         return f"{type(value).__name__} of {len(value)} items"
     text = repr(value)
@@ -316,6 +318,7 @@ def plot_rate_by_hour(timestamps, y, *, night_hours=(0, 6), ax=None):
     matplotlib Axes
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
     if not pd.api.types.is_datetime64_any_dtype(getattr(timestamps, "dtype", None)):
         raise ValueError(
@@ -333,13 +336,17 @@ def plot_rate_by_hour(timestamps, y, *, night_hours=(0, 6), ax=None):
         _, ax = plt.subplots(figsize=(8, 3.4))
     colors = ["#283593" if n else "#90a4ae" for n in is_night]
     ax.bar(range(24), rate.to_numpy(), color=colors)
-    ax.axhline(labels.mean(), color="#c62828", linestyle="--", label=f"all hours: {labels.mean():.3f}")
-    ax.bar([], [], color="#283593", label=f"night ({start:02d}:00-{end:02d}:00)")
+    line = ax.axhline(labels.mean(), color="#c62828", linestyle="--", label=f"all hours: {labels.mean():.3f}")
+    handles = [
+        Patch(color="#283593", label=f"night ({start:02d}:00-{end:02d}:00)"),
+        Patch(color="#90a4ae", label="rest of the day"),
+        line,
+    ]
     ax.set_xticks(range(0, 24, 2))
     ax.set_xlabel("hour of the day")
     ax.set_ylabel("fraud share")
     ax.set_title("Fraud share by hour of the day (training rows)")
-    ax.legend(loc="upper right")
+    ax.legend(handles=handles, loc="upper right")
     ax.figure.tight_layout()
     return ax
 

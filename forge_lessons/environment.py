@@ -20,7 +20,7 @@ KEY_PACKAGES = (
     "papermill", "nbval", "nbconvert", "imbalanced-learn", "sqlalchemy", "skops", "dask",
     "distributed",
 )
-FIX_HINT = "run `make course` (or `make test`) to rebuild .venv from the lock, and select its kernel"
+FIX_HINT = "run `make env` to rebuild .venv from the lock, then restart the kernel (pick .venv's kernel)"
 
 
 def normalize(name):
@@ -90,8 +90,8 @@ def check_environment(lock_path=LOCK_FILE, packages=None):
     """
     pins = read_lock(lock_path)
     names = [normalize(p) for p in packages] if packages is not None else sorted(pins)
-    python = ".".join(map(str, sys.version_info[:3]))
-    rows = [{"package": "python", "locked": "3.11.*", "installed": python,
+    python = ".".join(map(str, sys.version_info[:2]))  # patch releases do not change results
+    rows = [{"package": "python", "locked": "3.11", "installed": python,
              "ok": tuple(sys.version_info[:2]) == PYTHON_VERSION}]
     for name in names:
         if name not in pins:

@@ -41,6 +41,7 @@ __all__ = [
     "repeated_split_scores",
     "score_in_batches",
     "summarize_differences",
+    "tidy",
     "waterfall_table",
 ]
 
@@ -104,6 +105,34 @@ def _check_workflows(workflows, n_rows):
             "workflow names must be all strings or all (model, workflow) pairs, "
             f"got {list(workflows)}"
         )
+
+
+def tidy(frame, decimals=3):
+    """Round the numeric columns of a table for display, without negative zeros.
+
+    ``-0.00002`` rounds to ``-0.0``, which prints as ``-0.000`` and suggests a
+    sign the data do not have; adding ``0.0`` turns it into ``0.0``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series
+    decimals : int, default=3
+
+    Returns
+    -------
+    pandas.DataFrame or pandas.Series
+        A rounded copy.
+    """
+    if not isinstance(frame, (pd.DataFrame, pd.Series)):
+        raise TypeError(f"expected a pandas DataFrame or Series, got {type(frame).__name__}")
+    decimals = _check_int("decimals", decimals, 0)
+    if isinstance(frame, pd.Series):
+        return frame.round(decimals) + 0.0 if pd.api.types.is_float_dtype(frame) else frame.copy()
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].round(decimals) + 0.0
+    return out
 
 
 # --------------------------------------------------------------------------- #
@@ -594,7 +623,7 @@ def plot_workflow_diagram(ax=None):
     from matplotlib.patches import Patch, Rectangle
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 3.0))
+        _, ax = plt.subplots(figsize=(9, 3.2))
     train_color, test_color, fit_color = "#4c72b0", "#dd8452", "#55a868"
     rows = [
         (1.6, "Leaky:  StandardScaler().fit_transform(X), then split", 1.0),
@@ -617,10 +646,13 @@ def plot_workflow_diagram(ax=None):
         handles=[
             Patch(color=train_color, label="training rows"),
             Patch(color=test_color, label="test rows (scored)"),
-            Patch(color=fit_color, label="rows the scaler's mean/std come from"),
+            Patch(color=fit_color, label="rows the scaler's mean/sd come from"),
         ],
-        loc="lower right",
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.02),
+        ncol=3,
         fontsize=8,
+        frameon=False,
     )
     return ax
 
@@ -630,7 +662,8 @@ def plot_differences(
     ax=None,
     *,
     title=None,
-    xlabel="leaky - pipelined ROC AUC",
+    xlabel="leaky − pipelined ROC AUC",
+    ylabel="model",
     random_state=0,
 ):
     """Box and strip plot of paired differences, one row per model.
@@ -643,7 +676,7 @@ def plot_differences(
     ax : matplotlib.axes.Axes, optional
     title : str, optional
         Defaults to a title naming the number of splits.
-    xlabel : str
+    xlabel, ylabel : str
     random_state : int
         Seeds the vertical jitter of the points (so figures are stable).
 
@@ -670,7 +703,7 @@ def plot_differences(
     ax.set_yticks(positions)
     ax.set_yticklabels([str(n) for n in names])
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("model")
+    ax.set_ylabel(ylabel)
     n = differences.shape[0]
     ax.set_title(title or f"Leaky minus pipelined score on {n} paired splits")
     ax.legend(loc="lower right", fontsize=8)
@@ -706,7 +739,7 @@ def plot_permutation_tests(results, axes=None, *, xlabel="ROC AUC"):
         _, axes = plt.subplots(1, len(results), figsize=(3.4 * len(results), 3.2), sharey=True)
     axes = np.atleast_1d(axes)
     for ax, (name, (score, permuted, pvalue)) in zip(axes, results.items()):
-        ax.hist(np.asarray(permuted), bins=15, range=(0.0, 1.0), color="#8c8c8c", label="shuffled labels")
+        ax.hist(np.asarray(permuted), bins=40, range=(0.0, 1.0), color="#8c8c8c", label="shuffled labels")
         ax.axvline(score, color="#c44e52", linewidth=2, label=f"real labels: {score:.3f}")
         ax.set_title(f"{name}\np-value = {pvalue:.3f}", fontsize=9)
         ax.set_xlabel(xlabel)

@@ -113,13 +113,14 @@ def golden_paths(directory, name):
 # --------------------------------------------------------------------------- choosing rows
 
 
-def select_golden_rows(frame, n_rows=100, *, label=None, cover=(), random_state=0):
+def select_golden_rows(frame, n_rows=100, *, label=None, cover=(), extremes=None, random_state=0):
     """Pick the rows of a golden set: the edge cases first, then a random sample.
 
     Edge cases are, in this order: one row for every value of each column in
     ``cover``; for every column with missing values, one row where it is
-    missing; for every numeric column, its smallest and its largest value;
-    when ``label`` is given, positive rows up to a quarter of ``n_rows``.
+    missing; for every column in ``extremes``, its smallest and its largest
+    value; when ``label`` is given, positive rows up to a quarter of
+    ``n_rows``.
     The rest is drawn at random (stratified by ``label`` when given).
 
     Parameters
@@ -132,6 +133,9 @@ def select_golden_rows(frame, n_rows=100, *, label=None, cover=(), random_state=
         Name of a 0/1 label column, so that both classes are represented.
     cover : sequence of str
         Categorical columns whose every value must appear at least once.
+    extremes : sequence of str, optional
+        Numeric columns whose smallest and largest values must appear;
+        default: every numeric column except ``label``.
     random_state : int, default=0
 
     Returns
@@ -147,9 +151,15 @@ def select_golden_rows(frame, n_rows=100, *, label=None, cover=(), random_state=
     frame = _check_frame(frame, "frame")
     if isinstance(n_rows, bool) or not isinstance(n_rows, numbers.Integral) or n_rows < 1:
         raise ValueError(f"n_rows must be a positive integer, got {n_rows!r}")
+    if not frame.index.is_unique:
+        raise ValueError("frame's index has repeated labels; call frame.reset_index(drop=True) first")
     if isinstance(cover, str):
         cover = [cover]
-    missing = [c for c in [*cover, *([label] if label else [])] if c not in frame.columns]
+    if extremes is None:
+        extremes = [c for c in frame.select_dtypes("number").columns if c != label]
+    elif isinstance(extremes, str):
+        extremes = [extremes]
+    missing = [c for c in [*cover, *extremes, *([label] if label else [])] if c not in frame.columns]
     if missing:
         raise ValueError(f"column(s) {missing} are not in the frame; found {list(frame.columns)}")
     rng = np.random.default_rng(random_state)
@@ -168,8 +178,10 @@ def select_golden_rows(frame, n_rows=100, *, label=None, cover=(), random_state=
     for column in frame.columns:
         if column != label and frame[column].isna().any() and not frame.loc[chosen, column].isna().any():
             take(frame[column].isna())
-    for column in frame.select_dtypes("number").columns:
-        if column == label or frame[column].isna().all():
+    for column in extremes:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            raise ValueError(f"extremes must name numeric columns; {column!r} has dtype {frame[column].dtype}")
+        if frame[column].isna().all():
             continue
         values = frame[column]
         for extreme in (values.idxmin(), values.idxmax()):

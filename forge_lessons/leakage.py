@@ -19,6 +19,10 @@ Measurement helpers
 - :func:`time_matched_shuffled_splits` — the "shuffled time" counterpart of a
   time-ordered split: the same test blocks, training rows drawn at random from
   the past *and the future*, in the same number;
+- :func:`drop_test_copies` — the same splits without the training rows that
+  copy a test row (measures what duplicates add);
+- :func:`group_matched_splits` — pairs of splits with the same test rows whose
+  training sets differ only in holding rows of the test groups;
 - :class:`LeakageBudget` — collects leaky and honest scores per kind of leak,
   records the figures, and shows the budget as a table and a chart.
 
@@ -38,6 +42,8 @@ __all__ = [
     "audit_shared_rows",
     "audit_split",
     "audit_time_order",
+    "drop_test_copies",
+    "group_matched_splits",
     "time_matched_shuffled_splits",
 ]
 
@@ -266,7 +272,7 @@ def audit_groups(train_groups, test_groups, *, name="group"):
     details = pd.DataFrame(
         {name: shared, "train_rows": train_counts.loc[shared].to_numpy(), "test_rows": test_counts.loc[shared].to_numpy()}
     ).sort_values("test_rows", ascending=False, kind="stable").reset_index(drop=True)
-    return AuditReport(f"{name}s on both sides", len(shared) == 0, summary, details)
+    return AuditReport(f"groups on both sides ({name})", len(shared) == 0, summary, details)
 
 
 def _as_times(values, name):
@@ -308,6 +314,8 @@ def audit_time_order(train_times, test_times, *, name="timestamp"):
     if len(train_t) == 0 or len(test_t) == 0:
         raise ValueError("train_times and test_times must both be non-empty")
     latest_train, earliest_test = train_t.max(), test_t.min()
+    if np.issubdtype(np.asarray(train_t).dtype, np.datetime64):
+        latest_train, earliest_test = pd.Timestamp(latest_train), pd.Timestamp(earliest_test)
     early_test = int((test_t < latest_train).sum())
     late_train = int((train_t > earliest_test).sum())
     ok = early_test == 0
@@ -524,6 +532,108 @@ def time_matched_shuffled_splits(time_splits, n_samples, *, random_state=None):
     if not result:
         raise ValueError("time_splits is empty")
     return result
+
+
+def _check_splits(splits, n_samples, name="splits"):
+    checked = []
+    for i, split in enumerate(splits):
+        try:
+            train, test = split
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{name}[{i}] must be a pair (train_indices, test_indices)") from error
+        train, test = np.asarray(train, dtype=int), np.asarray(test, dtype=int)
+        if train.size == 0 or test.size == 0:
+            raise ValueError(f"{name}[{i}] has an empty side")
+        if max(train.max(), test.max()) >= n_samples or min(train.min(), test.min()) < 0:
+            raise ValueError(f"{name}[{i}] holds an index outside 0..{n_samples - 1}")
+        checked.append((train, test))
+    if not checked:
+        raise ValueError(f"{name} is empty")
+    return checked
+
+
+def drop_test_copies(splits, data, *, ignore=()):
+    """The same splits with every training row that copies a test row removed.
+
+    Scoring a model on ``splits`` and on the result measures exactly what
+    duplicated rows add: the test rows are the same, only the copies of them
+    are taken out of training.
+
+    Parameters
+    ----------
+    splits : iterable of (train_indices, test_indices)
+        Positional indices into ``data``.
+    data : DataFrame
+        The rows, used to find exact copies.
+    ignore : sequence of str
+        Columns a copy need not share (row identifiers).
+
+    Returns
+    -------
+    list of (ndarray, ndarray)
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a DataFrame, found {type(data).__name__}")
+    ignore = [ignore] if isinstance(ignore, str) else list(ignore)
+    missing = [c for c in ignore if c not in data.columns]
+    if missing:
+        raise ValueError(f"ignore names column(s) {missing} that are not in the data")
+    hashes = _row_hashes(data.drop(columns=ignore))
+    result = []
+    for train, test in _check_splits(splits, len(data)):
+        copies = np.isin(hashes[train], hashes[test])
+        result.append((train[~copies], test))
+    return result
+
+
+def group_matched_splits(groups, *, n_splits=5, test_size=0.3, random_state=None):
+    """Pairs of splits that differ only in whether the test groups are also in training.
+
+    For each split a share ``test_size`` of the groups is drawn; half of each
+    drawn group's rows (at random) form the test set. The *leaky* training set
+    holds the other half of those groups' rows plus rows of other groups; the
+    *honest* training set holds only rows of other groups. Both training sets
+    have the same size and both splits the same test rows, so the difference
+    in score is what seeing the same group adds.
+
+    Parameters
+    ----------
+    groups : 1-D array-like
+        The group of every row (e.g. ``customer_id``).
+    n_splits : int
+    test_size : float in (0, 1)
+        Share of the groups drawn for testing.
+    random_state : int or None
+
+    Returns
+    -------
+    (list, list)
+        ``(leaky_splits, honest_splits)``, each a list of ``(train, test)``
+        index arrays usable as ``cv=`` in ``cross_val_score``.
+    """
+    groups = _as_1d(groups, "groups")
+    if not isinstance(n_splits, (int, np.integer)) or n_splits < 1:
+        raise ValueError(f"n_splits must be a positive integer, found {n_splits!r}")
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size must be between 0 and 1, found {test_size!r}")
+    labels = np.unique(groups)
+    n_test_groups = int(round(test_size * len(labels)))
+    if n_test_groups < 1 or n_test_groups >= len(labels):
+        raise ValueError(f"test_size={test_size} leaves no group on one side ({len(labels)} groups)")
+    rng = np.random.default_rng(random_state)
+    leaky, honest = [], []
+    for _ in range(n_splits):
+        drawn = np.isin(groups, rng.choice(labels, size=n_test_groups, replace=False))
+        drawn_rows = np.flatnonzero(drawn)
+        other_rows = np.flatnonzero(~drawn)
+        to_test = rng.random(drawn_rows.size) < 0.5
+        test, same_group = drawn_rows[to_test], drawn_rows[~to_test]
+        if test.size == 0 or same_group.size >= other_rows.size:
+            raise ValueError("groups are too few or too small to build matched splits")
+        kept = rng.choice(other_rows, size=other_rows.size - same_group.size, replace=False)
+        leaky.append((np.sort(np.concatenate([kept, same_group])), np.sort(test)))
+        honest.append((np.sort(other_rows), np.sort(test)))
+    return leaky, honest
 
 
 @dataclass

@@ -9,9 +9,10 @@ plumbing around them:
   what a search costs;
 - :func:`results_table` turns ``cv_results_`` into a short, rounded table and
   :func:`search_summary` condenses a finished search into one frontier row;
-- :class:`CandidateScorer`, :func:`budget_frontier` and :func:`running_best`
-  score sub-searches drawn from one randomized search on the untouched test
-  set (the score-versus-cost frontier and the winner's curse);
+- :class:`CandidateScorer` and :func:`budget_frontier` score sub-searches
+  drawn from one randomized search on the untouched test set (the
+  score-versus-cost frontier); :func:`expected_best_of_k` quantifies the
+  winner's curse;
 - :func:`chance_in_top` and :func:`trials_needed` are the "60 random trials"
   arithmetic;
 - :func:`dask_client` starts (and always closes) a local Dask cluster or
@@ -39,6 +40,7 @@ __all__ = [
     "compute_seconds",
     "count_fits",
     "dask_client",
+    "expected_best_of_k",
     "n_fits",
     "describe_client",
     "parse_scheduler_address",
@@ -46,7 +48,6 @@ __all__ = [
     "plot_frontier",
     "plot_winners_curse",
     "results_table",
-    "running_best",
     "same_search_results",
     "search_summary",
     "trials_needed",
@@ -399,28 +400,35 @@ def budget_frontier(scorer, budgets, n_chunks=1, *, method="random"):
     return pd.DataFrame(rows)
 
 
-def running_best(scorer):
-    """Best CV score so far, and the test score of that best, trial after trial.
+def expected_best_of_k(estimates):
+    """Expected maximum of ``k`` estimates drawn without replacement, for every ``k``.
+
+    Given ``K`` noisy estimates of candidates that are equally good, the
+    best of ``k`` of them is biased upwards, more so as ``k`` grows: the
+    winner's curse. The expectation over all ``k``-subsets is exact (order
+    statistics), so the result does not depend on a random seed:
+    ``E[max] = sum_i v_(i) * C(i - 1, k - 1) / C(K, k)`` for the sorted
+    values ``v_(1) <= ... <= v_(K)``.
 
     Parameters
     ----------
-    scorer : CandidateScorer
+    estimates : sequence of float
+        At least two finite estimates.
 
     Returns
     -------
     pandas.DataFrame
-        ``trial`` (1-based), ``best_cv`` (maximum of the first ``trial`` CV
-        scores) and ``test_score`` (the current best refitted and scored on
-        the test set). Only candidates that became the best are refitted.
+        ``k`` (1 … K) and ``expected_best``; ``k = 1`` gives the mean,
+        ``k = K`` the maximum.
     """
-    if not isinstance(scorer, CandidateScorer):
-        raise TypeError(f"scorer must be a CandidateScorer, found {type(scorer).__name__}")
-    score, _ = _cv_arrays(scorer.search)
-    rows, best = [], None
-    for trial, value in enumerate(score):
-        if best is None or value > score[best]:
-            best = trial
-        rows.append({"trial": trial + 1, "best_cv": float(score[best]), "test_score": scorer.test_score(best)})
+    values = np.sort(np.asarray(estimates, dtype=float).ravel())
+    if values.size < 2 or not np.all(np.isfinite(values)):
+        raise ValueError(f"expected at least two finite estimates, found {values.size} value(s): {values[:5]}")
+    total = values.size
+    rows = []
+    for k in range(1, total + 1):
+        weights = np.array([math.comb(i, k - 1) for i in range(total)], dtype=float) / math.comb(total, k)
+        rows.append({"k": k, "expected_best": float(weights @ values)})
     return pd.DataFrame(rows)
 
 
@@ -750,12 +758,12 @@ def plot_frontier(table, ax=None):
 
 
 def plot_winners_curse(table, ax=None):
-    """Best CV score so far and the test score of that best, trial after trial.
+    """Expected best of ``k`` equally good candidates against ``k``.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`running_best`.
+        Output of :func:`expected_best_of_k` (columns ``k`` and ``expected_best``).
     ax : matplotlib Axes, optional
 
     Returns
@@ -764,18 +772,19 @@ def plot_winners_curse(table, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    needed = {"trial", "best_cv", "test_score"}
+    needed = {"k", "expected_best"}
     missing = needed - set(getattr(table, "columns", ()))
     if missing:
         raise ValueError(f"table needs columns {sorted(needed)}; missing {sorted(missing)}")
     if ax is None:
         _, ax = plt.subplots()
-    ax.step(table["trial"], table["best_cv"], where="post", color="#1565c0", label="best CV score so far")
-    ax.step(table["trial"], table["test_score"], where="post", color="#c62828",
-            label="test score of that best candidate")
-    ax.set_xlabel("random-search trial")
-    ax.set_ylabel("ROC AUC")
-    ax.set_title("The winner's curse: more candidates, higher best CV score")
+    mean = float(table["expected_best"].iloc[0])
+    ax.plot(table["k"], table["expected_best"], color="#1565c0", marker="o", markersize=3,
+            label="expected CV score of the best of k")
+    ax.axhline(mean, color="#c62828", linestyle="--", label=f"what each of them really scores: {mean:.3f}")
+    ax.set_xlabel("number of equally good candidates compared (k)")
+    ax.set_ylabel("CV ROC AUC")
+    ax.set_title("The winner's curse: the best of k looks better than it is")
     ax.legend(loc="lower right")
     return ax
 

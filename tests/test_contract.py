@@ -48,7 +48,7 @@ def test_fitted_attributes():
     scaler = StandardScaler().fit(np.arange(12.0).reshape(6, 2))
     table = contract.fitted_attributes(scaler)
     assert {"mean_", "scale_", "n_features_in_"} <= set(table["attribute"])
-    assert table.set_index("attribute").loc["mean_", "value"] == "[5., 6.]"
+    assert table.set_index("attribute").loc["mean_", "value"] == "[5, 6]"
     with pytest.raises(ValueError, match="scikit-learn estimator"):
         contract.fitted_attributes(object())
 

@@ -50,7 +50,7 @@ def test_report_names_the_difference_and_the_fix(tmp_path):
     lock.write_text("numpy==0.0.1\nscikit-learn==" + environment.installed_version("scikit-learn") + "\n")
     rows = environment.check_environment(lock)
     report = environment.environment_report(rows)
-    assert "numpy: locked 0.0.1, installed " in report and "make course" in report
+    assert "numpy: locked 0.0.1, installed " in report and "make env" in report
     assert "scikit-learn" not in report
 
 

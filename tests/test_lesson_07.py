@@ -116,6 +116,25 @@ def test_exercises_have_solutions_and_checks():
     assert len(solutions) >= 3 and len(checks) >= len(solutions)
 
 
+def test_student_version_sets_every_checked_answer_to_none():
+    import ast
+
+    from forge_lessons.exercises import student_stub
+
+    cells = [c for c in nbformat.read(PATH, as_version=4).cells if c.cell_type == "code"]
+    for index, cell in enumerate(cells):
+        if "solution" not in cell.metadata.get("tags", []):
+            continue
+        check = cells[index + 1]
+        call = next(
+            node for node in ast.walk(ast.parse(check.source))
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "check"
+        )
+        answer = call.args[1]
+        assert isinstance(answer, ast.Name), check.source[:80]
+        assert f"{answer.id} = None" in student_stub(cell.source), f"the student version leaves {answer.id} undefined"
+
+
 def test_timing_cells_are_excluded_from_output_comparison():
     cells = nbformat.read(PATH, as_version=4).cells
     for cell in cells:

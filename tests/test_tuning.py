@@ -156,12 +156,23 @@ def test_budget_frontier_uses_prefixes_of_chunks(random_search, data):
         tuning.budget_frontier(random_search, budgets=[2])
 
 
-def test_running_best_is_monotone(random_search, data):
-    X, y, X_test, y_test = data
-    table = tuning.running_best(tuning.CandidateScorer(random_search, X, y, X_test, y_test))
-    assert list(table["trial"]) == list(range(1, 13))
-    assert (table["best_cv"].diff().dropna() >= 0).all()
-    assert table["best_cv"].iloc[-1] == pytest.approx(random_search.best_score_)
+def test_expected_best_of_k_is_exact_order_statistics():
+    from itertools import combinations
+
+    values = [0.71, 0.74, 0.70, 0.78, 0.73]
+    table = tuning.expected_best_of_k(values)
+    assert list(table["k"]) == [1, 2, 3, 4, 5]
+    assert table["expected_best"].iloc[0] == pytest.approx(np.mean(values))
+    assert table["expected_best"].iloc[-1] == pytest.approx(max(values))
+    brute = np.mean([max(c) for c in combinations(values, 3)])
+    assert table["expected_best"].iloc[2] == pytest.approx(brute)
+    assert (table["expected_best"].diff().dropna() >= 0).all()
+
+
+@pytest.mark.parametrize("bad", [[0.7], [], [0.7, np.nan]])
+def test_expected_best_of_k_rejects_bad_input(bad):
+    with pytest.raises(ValueError, match="at least two finite estimates"):
+        tuning.expected_best_of_k(bad)
 
 
 # ------------------------------------------------------------------ "60 trials"
@@ -304,16 +315,16 @@ def test_plots_return_axes_and_check_columns():
                              "best_cv": [0.8, 0.79, 0.8], "test_score": [0.78, 0.77, 0.78]})
     axes = tuning.plot_frontier(frontier)
     assert axes[1].get_legend() is not None and axes[0].get_xlabel()
-    curse = pd.DataFrame({"trial": [1, 2], "best_cv": [0.7, 0.8], "test_score": [0.7, 0.72]})
+    curse = tuning.expected_best_of_k([0.7, 0.8, 0.75])
     ax = tuning.plot_winners_curse(curse)
-    assert ax.get_ylabel() == "ROC AUC"
+    assert ax.get_ylabel() == "CV ROC AUC" and ax.get_legend() is not None
     plt.close("all")
     with pytest.raises(ValueError, match="missing"):
         tuning.plot_cost_growth(cost.drop(columns="measured"))
     with pytest.raises(ValueError, match="missing"):
         tuning.plot_frontier(frontier.drop(columns="best_cv"))
     with pytest.raises(ValueError, match="missing"):
-        tuning.plot_winners_curse(curse.drop(columns="trial"))
+        tuning.plot_winners_curse(curse.drop(columns="k"))
 
 
 # ------------------------------------------------------------------ exercises
