@@ -504,7 +504,7 @@ def plot_dev_vs_prod(table, ax=None, *, title="Development estimate versus produ
         ax.bar(x + offset, values - 0.5, width, bottom=0.5, yerr=table[se].to_numpy(dtype=float),
                capsize=4, color=color, label=label)
         for xi, value in zip(x + offset, values):
-            ax.text(xi, value + 0.012, f"{value:.3f}", ha="center", va="bottom", fontsize=9)
+            ax.text(xi, 0.515, f"{value:.3f}", ha="center", va="bottom", fontsize=9, color="white", fontweight="bold")
     ax.axhline(0.5, color="#424242", linewidth=1)
     ax.set_xticks(x)
     ax.set_xticklabels([str(name) for name in table.index])
