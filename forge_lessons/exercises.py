@@ -123,12 +123,34 @@ def check(exercise, answer, *, expected=None, validate=None, hint="", tol=1e-3):
     return Feedback("wrong", message)
 
 
+def _collect_names(statements, names):
+    """Append the names bound by ``statements`` at module level (not inside functions or classes)."""
+    for node in statements:
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+            targets = [node.target]
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        for target in targets:
+            names.extend(sub.id for sub in ast.walk(target) if isinstance(sub, ast.Name))
+        for field in ("body", "orelse", "finalbody"):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                _collect_names(getattr(node, field, []), names)
+        for handler in getattr(node, "handlers", []):
+            _collect_names(handler.body, names)
+
+
 def student_stub(solution_source):
     """Return the code that replaces a solution cell in the student version.
 
-    Every name the solution defines at top level (assignment, function or
-    class) is set to ``None``, so the check cell that follows reports
-    "not attempted yet".
+    Every name the solution binds at module level (assignment, loop or
+    ``with`` target, function or class, also inside ``if``/``for``/``with``/``try``
+    blocks) is set to ``None``, so the check cell that follows reports
+    "not attempted yet". The solution's top-level imports are kept.
 
     Parameters
     ----------
@@ -144,17 +166,9 @@ def student_stub(solution_source):
     except SyntaxError as error:
         raise ValueError(f"solution cell is not valid Python: {error}") from error
     names = []
-    for node in tree.body:
-        targets = []
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.append(node.name)
-        for target in targets:
-            for sub in ast.walk(target):
-                if isinstance(sub, ast.Name):
-                    names.append(sub.id)
+    _collect_names(tree.body, names)
+    imports = [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
     unique = list(dict.fromkeys(names))
-    lines = ["# Your solution here: replace each None below."]
+    lines = imports + ["# Your solution here: replace each None below."]
     lines += [f"{name} = None" for name in unique]
     return "\n".join(lines) + "\n"

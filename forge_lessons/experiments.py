@@ -14,7 +14,10 @@ hands them to the helpers here, which
 * turn a sequence of measured scores into an attribution table whose steps
   add up exactly (:func:`waterfall_table`) and draw it (:func:`plot_waterfall`);
 * draw the figures of the lesson (:func:`plot_workflow_diagram`,
-  :func:`plot_differences`, :func:`plot_permutation_tests`).
+  :func:`plot_differences`, :func:`plot_permutation_tests`) and round its
+  tables for display (:func:`tidy`);
+* compute expected answers for the exercises (:func:`reference_scaling_gap`,
+  :func:`pipeline_problem`).
 """
 
 import numbers
@@ -22,8 +25,9 @@ import numbers
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import clone
+from scipy import sparse
 from scipy.stats import rankdata
+from sklearn.base import clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
@@ -74,7 +78,11 @@ def _n_rows(X):
 
 
 def _rows(X, index):
-    return X.iloc[index] if hasattr(X, "iloc") else np.asarray(X)[index]
+    if hasattr(X, "iloc"):
+        return X.iloc[index]
+    if sparse.issparse(X):
+        return X[index]
+    return np.asarray(X)[index]
 
 
 def _check_workflows(workflows, n_rows):

@@ -66,6 +66,7 @@ def test_stub_sets_every_top_level_name_to_none():
     for name in ["answer_1", "x", "y", "z", "Fixed", "helper"]:
         assert namespace[name] is None
     assert stub.count("answer_1 = None") == 1
+    assert stub.startswith("import numpy as np\n")
 
 
 def test_stub_of_broken_source_is_a_clear_error():
@@ -76,3 +77,12 @@ def test_stub_of_broken_source_is_a_clear_error():
 def test_feedback_shows_nothing_as_a_cell_value():
     feedback = check("Ex", 1, expected=1)
     assert feedback._ipython_display_() is None and repr(feedback) == "Feedback('correct')"
+
+
+def test_stub_covers_names_bound_inside_blocks_but_not_inside_functions():
+    source = "with open('f') as handle:\n    answer_4 = 1\nfor i in range(2):\n    total = i\nif True:\n    flag = 1\nelse:\n    other = 2\ntry:\n    t = 1\nexcept ValueError:\n    e = 2\ndef f():\n    hidden = 1\n"
+    namespace = {}
+    exec(student_stub(source), namespace)
+    for name in ["handle", "answer_4", "i", "total", "flag", "other", "t", "e", "f"]:
+        assert namespace[name] is None
+    assert "hidden" not in namespace
