@@ -151,6 +151,18 @@ def _cmd_data(args):
     return 0
 
 
+def _args_lint(parser):
+    from . import lint
+
+    lint.add_arguments(parser)
+
+
+def _cmd_lint(args):
+    from . import lint
+
+    return lint.run(args)
+
+
 def _args_envcheck(parser):
     parser.add_argument("--all", action="store_true", help="list every locked package, not only differences")
 
@@ -189,6 +201,7 @@ COMMANDS = {
     "data": ("regenerate the shipped data set byte for byte (or --check it)", _args_data, _cmd_data),
     "guide": ("refresh the instructor guide's run times and exercise list", _args_guide, _cmd_guide),
     "envcheck": ("compare the installed packages with requirements-lock.txt", _args_envcheck, _cmd_envcheck),
+    "lint": ("find data leakage in notebooks and scripts (exit 1 on findings)", _args_lint, _cmd_lint),
 }
 
 

@@ -56,6 +56,10 @@ def setup(notebook, *, profile="full", seed=42):
     if not isinstance(notebook, str) or not _NOTEBOOK_PATTERN.match(notebook):
         raise ValueError(f"notebook must be a notebook name like '00_start_here', got {notebook!r}")
 
+    # OpenMP threads (HistGradientBoosting, KMeans) that spin while they wait make a busy
+    # 2-core machine many times slower; the policy is read when the OpenMP runtime loads,
+    # so setup() runs before the lesson imports scikit-learn.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     random.seed(seed)
     np.random.seed(seed)
     # One BLAS thread: lessons parallelise with n_jobs=N_JOBS, and nested BLAS threads on

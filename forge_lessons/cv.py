@@ -32,6 +32,7 @@ Examples
 
 import numbers
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -126,7 +127,10 @@ def _splits(cv, X, y, groups):
     """Materialise the (train, test) index pairs of a splitter, with a readable error."""
     _check_splitter(cv)
     try:
-        return [(np.asarray(train), np.asarray(test)) for train, test in cv.split(X, y, groups)]
+        with warnings.catch_warnings():
+            # The helpers pass groups to every splitter; those that do not use them may say so.
+            warnings.filterwarnings("ignore", message="The groups parameter is ignored", category=UserWarning)
+            return [(np.asarray(train), np.asarray(test)) for train, test in cv.split(X, y, groups)]
     except ValueError as error:
         raise ValueError(f"{type(cv).__name__} could not split these data: {error}") from error
 
@@ -232,11 +236,12 @@ def plot_cv_indices(cv, X, y, groups=None, *, ax=None, title=None):
     minority = _minority_label(y)
     extra = [("class", (y == minority).astype(float)[None, :], ListedColormap(CLASS_COLORS))]
     if groups is not None:
-        _, codes = np.unique(groups, return_inverse=True)
-        extra.append(("group", (codes % 20)[None, :].astype(float), plt.get_cmap("tab20")))
+        # Integer groups keep their colour in every panel (value mod 10); others are numbered in order.
+        codes = groups if np.issubdtype(groups.dtype, np.integer) else np.unique(groups, return_inverse=True)[1]
+        extra.append(("group", (codes % 10)[None, :].astype(float), ListedColormap(plt.get_cmap("tab10").colors)))
     for offset, (_, band, cmap) in enumerate(extra):
         row = len(splits) + 0.25 + offset
-        ax.imshow(band, aspect="auto", interpolation="nearest", cmap=cmap, vmin=0, vmax=max(1, band.max()),
+        ax.imshow(band, aspect="auto", interpolation="nearest", cmap=cmap, vmin=-0.5, vmax=cmap.N - 0.5,
                   extent=(-0.5, n_rows - 0.5, row + 0.4, row - 0.4))
     ax.set_xlim(-0.5, n_rows - 0.5)
     ax.set_ylim(len(splits) + 0.25 + len(extra) - 0.5, -0.5)

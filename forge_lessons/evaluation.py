@@ -10,8 +10,12 @@ this module carries what would otherwise be copied between cells:
   probabilities;
 - the expected cost as a function of the decision threshold, and its plot;
 - ROC and precision-recall curves side by side in one call;
-- a test-set table comparing fitted classifiers, and a paired bootstrap of a
-  cost difference;
+- a test-set table comparing fitted classifiers (counts, euros, ranking);
+- paired bootstraps of a cost difference and of a ranking-metric difference,
+  resampling whole customers (a cluster bootstrap) when the rows of one
+  customer are not independent, and a table of their results;
+- error bars for a reliability (calibration) curve;
+- precision among the k highest scores (an alert budget);
 - validators for the lesson's exercises.
 
 Conventions: the positive class (fraud) is ``1``; a transaction is flagged
@@ -28,16 +32,23 @@ import pandas as pd
 
 __all__ = [
     "bayes_threshold",
+    "bootstrap_table",
+    "bullets",
+    "calibration_error_bars",
     "cost_matrix",
     "cost_scorer",
     "evaluation_table",
     "expected_cost",
     "expected_cost_curve",
+    "interval_reading",
     "paired_bootstrap_cost",
+    "paired_bootstrap_ranking",
     "plot_cost_curve",
     "plot_roc_pr",
+    "precision_at_k",
     "validate_cost_function",
     "validate_resampling_pipeline",
+    "wilson_interval",
 ]
 
 _CELLS = {
@@ -275,7 +286,7 @@ def expected_cost_curve(y_true, y_score, costs, thresholds=None):
     )
 
 
-def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transaction versus threshold"):
+def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transaction versus threshold", unit="€"):
     """Plot expected cost against the decision threshold (log-scaled x axis).
 
     Parameters
@@ -284,19 +295,25 @@ def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transa
         ``{label: curve}`` where a curve is a DataFrame from
         :func:`expected_cost_curve` or a pair ``(thresholds, costs)``.
     marks : dict, optional
-        ``{label: threshold}`` drawn as vertical dashed lines (e.g. the
-        default 0.5 and a tuned threshold).
+        ``{label: threshold}`` drawn as vertical lines (e.g. the default 0.5
+        and a tuned threshold). Each mark gets its own line style and a marker
+        of its own at a different height, so marks that coincide stay visible.
     ax : matplotlib Axes, optional
     title : str
+    unit : str, default="€"
+        Currency shown in the y-axis label.
 
     Returns
     -------
     matplotlib Axes
     """
     import matplotlib.pyplot as plt
+    from matplotlib.transforms import blended_transform_factory
 
     if not isinstance(curves, dict) or not curves:
         raise ValueError(f"curves must be a non-empty dict {{label: curve}}, got {type(curves).__name__}")
+    if marks is not None and not isinstance(marks, dict):
+        raise ValueError(f"marks must be a dict {{label: threshold}}, got {type(marks).__name__}")
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 3.8))
     lowest = math.inf
@@ -319,13 +336,19 @@ def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transa
         ax.plot(x[keep], y[keep], label=label)
         lowest = min(lowest, float(np.min(x[keep]))) if keep.any() else lowest
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    styles = [("-", "v"), ("--", "o"), (":", "s"), ("-.", "D")]
+    on_top = blended_transform_factory(ax.transData, ax.transAxes)
     for i, (label, threshold) in enumerate((marks or {}).items()):
-        ax.axvline(threshold, linestyle=(0, (4, 2 + 2 * i)), color=colours[(i + len(curves)) % len(colours)],
-                   label=f"{label} ({threshold:.3f})")
+        colour = colours[(i + len(curves)) % len(colours)]
+        linestyle, marker = styles[i % len(styles)]
+        ax.axvline(threshold, linestyle=linestyle, linewidth=1.4, color=colour, label=f"{label} ({threshold:.3f})")
+        # A marker near the top, at a height of its own: two marks at the same threshold stay distinguishable.
+        ax.plot([threshold], [0.96 - 0.07 * i], marker=marker, markersize=7, color=colour, transform=on_top,
+                clip_on=False, linestyle="none")
     ax.set_xscale("log")
     ax.set_xlim(max(lowest, 1e-3), 1.0)
     ax.set_xlabel("decision threshold on the fraud probability (log scale)")
-    ax.set_ylabel("expected cost per transaction")
+    ax.set_ylabel(f"expected cost per transaction ({unit})" if unit else "expected cost per transaction")
     ax.set_title(title)
     ax.legend(fontsize="small")
     return ax
@@ -397,9 +420,12 @@ def evaluation_table(models, X, y, costs):
     -------
     pandas.DataFrame
         One row per model: ``threshold``, ``roc_auc``, ``average_precision``,
-        ``recall``, ``precision``, ``flagged``, ``cost``.
+        ``flagged``, ``caught`` (true positives), ``missed`` (false
+        negatives), ``false_alarms`` (false positives), ``recall``,
+        ``precision``, ``cost`` (per transaction) and ``total_cost`` (over all
+        rows of ``X``).
     """
-    from sklearn.metrics import average_precision_score, precision_score, recall_score, roc_auc_score
+    from sklearn.metrics import average_precision_score, roc_auc_score
 
     if not isinstance(models, dict) or not models:
         raise ValueError(f"models must be a non-empty dict {{label: fitted classifier}}, got {type(models).__name__}")
@@ -410,44 +436,96 @@ def evaluation_table(models, X, y, costs):
             if not hasattr(model, method):
                 raise ValueError(f"model {label!r} has no {method}(); expected a fitted classifier")
         score = model.predict_proba(X)[:, 1]
-        decision = np.asarray(model.predict(X)).astype(int)
+        decision = _binary_labels(np.asarray(model.predict(X)), f"predictions of {label!r}")
         threshold = getattr(model, "best_threshold_", None)
         if threshold is None:
             threshold = getattr(model, "threshold", 0.5)
             threshold = 0.5 if threshold == "auto" else threshold
+        caught = int(((decision == 1) & (y == 1)).sum())
+        flagged = int(decision.sum())
+        cost = expected_cost(y, decision, costs)
         rows[label] = {
             "threshold": float(threshold),
             "roc_auc": roc_auc_score(y, score),
             "average_precision": average_precision_score(y, score),
-            "recall": recall_score(y, decision, zero_division=0),
-            "precision": precision_score(y, decision, zero_division=0),
-            "flagged": int(decision.sum()),
-            "cost": expected_cost(y, decision, costs),
+            "flagged": flagged,
+            "caught": caught,
+            "missed": int(y.sum()) - caught,
+            "false_alarms": flagged - caught,
+            "recall": caught / y.sum() if y.sum() else 0.0,
+            "precision": caught / flagged if flagged else 0.0,
+            "cost": cost,
+            "total_cost": cost * len(y),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def paired_bootstrap_cost(y_true, pred_a, pred_b, costs, n_boot=2000, random_state=0):
+def _check_n_boot(n_boot):
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
+        raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
+
+
+def _group_codes(groups, n):
+    """Integer code per row: the row's customer (``groups``) or the row itself."""
+    if groups is None:
+        return np.arange(n), n
+    groups = np.asarray(groups)
+    if groups.ndim != 1:
+        raise ValueError(f"groups must be one-dimensional, found shape {groups.shape}")
+    if len(groups) != n:
+        raise ValueError(f"groups has {len(groups)} values but y_true has {n}")
+    if pd.isna(groups).any():
+        raise ValueError("groups contains missing values; every row needs its customer")
+    _, codes = np.unique(groups, return_inverse=True)
+    return codes.ravel(), int(codes.max()) + 1
+
+
+def _bootstrap_weights(codes, n_groups, n_boot, random_state, chunk=250):
+    """Yield (chunk, n_rows) weight matrices: how often each row is drawn in each resample.
+
+    A resample draws ``n_groups`` groups with replacement; every row of a group
+    drawn k times gets weight k (a cluster bootstrap; with one group per row it
+    is the ordinary bootstrap).
+    """
+    rng = np.random.default_rng(random_state)
+    done = 0
+    while done < n_boot:
+        size = min(chunk, n_boot - done)
+        draws = rng.integers(0, n_groups, size=(size, n_groups))
+        flat = (draws + np.arange(size)[:, None] * n_groups).ravel()
+        counts = np.bincount(flat, minlength=size * n_groups).reshape(size, n_groups).astype(float)
+        yield counts[:, codes]
+        done += size
+
+
+def paired_bootstrap_cost(y_true, pred_a, pred_b, costs, *, groups=None, n_boot=2000, random_state=0):
     """Bootstrap the difference in expected cost between two sets of decisions.
 
-    Rows are resampled with replacement, the same rows for both sets of
-    decisions (a paired bootstrap), so the interval reflects how much the
-    difference could move on another sample of the same size.
+    Each resample draws rows (or, with ``groups``, whole groups such as
+    customers) with replacement and scores both sets of decisions on the same
+    draw (a paired bootstrap), so the interval shows how much the difference
+    could move on another test set of the same size. When one customer has
+    several rows, those rows are not independent: pass ``groups`` to resample
+    customers (a cluster bootstrap), otherwise the interval is too narrow.
 
     Parameters
     ----------
     y_true, pred_a, pred_b : array-like of shape (n_samples,)
         Labels and two sets of 0/1 decisions.
     costs : DataFrame or array-like of shape (2, 2)
+    groups : array-like of shape (n_samples,), optional
+        Group of each row (e.g. ``customer_id``); resample groups, not rows.
     n_boot : int, default=2000
     random_state : int, default=0
 
     Returns
     -------
     dict
-        ``difference`` (cost of ``a`` minus cost of ``b`` on the given rows),
-        ``low`` and ``high`` (the 5th and 95th percentiles of the bootstrap),
-        ``share_b_cheaper`` (share of resamples where ``b`` costs less).
+        ``difference`` (cost per transaction of ``a`` minus that of ``b`` on
+        the given rows; positive means ``b`` is cheaper), ``low`` and ``high``
+        (5th and 95th percentiles over the resamples: a 90 % interval),
+        ``share_b_cheaper`` (share of resamples where ``b`` costs less),
+        ``n_boot`` and ``resampled`` (``"rows"`` or ``"groups"``).
     """
     y_true = _binary_labels(y_true, "y_true")
     pred_a = _binary_labels(pred_a, "pred_a")
@@ -456,19 +534,293 @@ def paired_bootstrap_cost(y_true, pred_a, pred_b, costs, n_boot=2000, random_sta
         raise ValueError(
             f"y_true, pred_a and pred_b must have the same length, found {len(y_true)}, {len(pred_a)}, {len(pred_b)}"
         )
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 1:
-        raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
+    _check_n_boot(n_boot)
+    codes, n_groups = _group_codes(groups, len(y_true))
     array = _cost_array(costs)
     per_row = array[y_true, pred_a] - array[y_true, pred_b]
-    rng = np.random.default_rng(random_state)
-    idx = rng.integers(0, len(per_row), size=(n_boot, len(per_row)))
-    boot = per_row[idx].mean(axis=1)
+    boot = np.concatenate([
+        weights @ per_row / weights.sum(axis=1)
+        for weights in _bootstrap_weights(codes, n_groups, n_boot, random_state)
+    ])
     return {
         "difference": float(per_row.mean()),
         "low": float(np.percentile(boot, 5)),
         "high": float(np.percentile(boot, 95)),
         "share_b_cheaper": float(np.mean(boot > 0)),
+        "n_boot": int(n_boot),
+        "resampled": "rows" if groups is None else "groups",
     }
+
+
+_RANKING_METRICS = ("average_precision", "roc_auc")
+
+
+def _weighted_ranking(y_true, score, weights, metric):
+    """Average precision or ROC AUC of ``score`` under each row of ``weights`` (shape (k, n)).
+
+    Ties are handled as scikit-learn does (one curve point per distinct
+    score); with unit weights the result equals ``average_precision_score``
+    or ``roc_auc_score``. Returns NaN where a resample holds a single class.
+    """
+    order = np.argsort(-score, kind="mergesort")
+    ordered_score, positive = score[order], y_true[order].astype(float)
+    weights = weights[:, order]
+    last = np.r_[np.flatnonzero(np.diff(ordered_score)), len(ordered_score) - 1]
+    tps = np.cumsum(weights * positive, axis=1)[:, last]
+    fps = np.cumsum(weights * (1.0 - positive), axis=1)[:, last]
+    n_pos, n_neg = tps[:, -1:], fps[:, -1:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if metric == "average_precision":
+            flagged = tps + fps
+            precision = np.divide(tps, flagged, out=np.zeros_like(tps), where=flagged > 0)
+            recall_gain = np.diff(tps, axis=1, prepend=0.0) / n_pos
+            value = (recall_gain * precision).sum(axis=1)
+            value[n_pos[:, 0] == 0] = np.nan
+        else:
+            tpr = np.hstack([np.zeros((len(tps), 1)), tps / n_pos])
+            fpr = np.hstack([np.zeros((len(fps), 1)), fps / n_neg])
+            value = (np.diff(fpr, axis=1) * (tpr[:, 1:] + tpr[:, :-1]) / 2).sum(axis=1)
+            value[(n_pos[:, 0] == 0) | (n_neg[:, 0] == 0)] = np.nan
+    return value
+
+
+def paired_bootstrap_ranking(y_true, score_a, score_b, *, metric="average_precision", groups=None, n_boot=2000,
+                             random_state=0):
+    """Bootstrap the difference in a ranking metric between two sets of scores.
+
+    Like :func:`paired_bootstrap_cost`, but for average precision or ROC AUC:
+    both score vectors are evaluated on the same resample of rows (or of
+    groups, e.g. customers, with ``groups``).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels, 0 or 1 (both must occur).
+    score_a, score_b : array-like of shape (n_samples,)
+        Fraud scores of two models on the same rows.
+    metric : {"average_precision", "roc_auc"}, default="average_precision"
+    groups : array-like of shape (n_samples,), optional
+        Group of each row; resample groups, not rows.
+    n_boot : int, default=2000
+    random_state : int, default=0
+
+    Returns
+    -------
+    dict
+        ``a`` and ``b`` (the metric on the given rows), ``difference``
+        (``b - a``; positive means ``b`` ranks better), ``low`` and ``high``
+        (5th and 95th percentiles: a 90 % interval), ``share_b_better``,
+        ``n_boot``, ``undefined`` (resamples without both classes, left out)
+        and ``resampled`` (``"rows"`` or ``"groups"``).
+    """
+    if metric not in _RANKING_METRICS:
+        raise ValueError(f"metric must be one of {_RANKING_METRICS}, got {metric!r}")
+    y_true = _binary_labels(y_true, "y_true")
+    if y_true.min() == y_true.max():
+        raise ValueError("y_true holds one class only; ranking metrics need both frauds and legit rows")
+    score_a = _scores(score_a, "score_a", len(y_true))
+    score_b = _scores(score_b, "score_b", len(y_true))
+    _check_n_boot(n_boot)
+    codes, n_groups = _group_codes(groups, len(y_true))
+    ones = np.ones((1, len(y_true)))
+    a = float(_weighted_ranking(y_true, score_a, ones, metric)[0])
+    b = float(_weighted_ranking(y_true, score_b, ones, metric)[0])
+    boot = np.concatenate([
+        _weighted_ranking(y_true, score_b, weights, metric) - _weighted_ranking(y_true, score_a, weights, metric)
+        for weights in _bootstrap_weights(codes, n_groups, n_boot, random_state)
+    ])
+    defined = boot[np.isfinite(boot)]
+    if defined.size == 0:
+        raise ValueError("no resample held both classes; the test set is too small for a bootstrap")
+    return {
+        "a": a,
+        "b": b,
+        "difference": b - a,
+        "low": float(np.percentile(defined, 5)),
+        "high": float(np.percentile(defined, 95)),
+        "share_b_better": float(np.mean(defined > 0)),
+        "n_boot": int(n_boot),
+        "undefined": int(boot.size - defined.size),
+        "resampled": "rows" if groups is None else "groups",
+    }
+
+
+def bootstrap_table(results, digits=3):
+    """Tabulate bootstrap results: measured difference, 90 % interval, verdict.
+
+    Parameters
+    ----------
+    results : dict
+        ``{label: result}`` where each result is a dict from
+        :func:`paired_bootstrap_cost` or :func:`paired_bootstrap_ranking`.
+    digits : int, default=3
+        Rounding of the numbers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per label: ``measured``, ``90 % interval from``, ``to``,
+        ``share of resamples > 0`` and ``reading``: ``"above 0"``,
+        ``"below 0"`` or ``"within noise"`` (the interval contains 0).
+    """
+    if not isinstance(results, dict) or not results:
+        raise ValueError(f"results must be a non-empty dict {{label: bootstrap result}}, got {type(results).__name__}")
+    rows = {}
+    for label, result in results.items():
+        if not isinstance(result, dict) or not {"difference", "low", "high"} <= set(result):
+            raise ValueError(f"result {label!r} is not a bootstrap result (needs difference, low and high)")
+        share = result.get("share_b_better", result.get("share_b_cheaper"))
+        rows[label] = {
+            "measured": round(result["difference"], digits),
+            "90 % interval from": round(result["low"], digits),
+            "to": round(result["high"], digits),
+            "share of resamples > 0": round(share, digits) if share is not None else np.nan,
+            "reading": interval_reading(result),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def interval_reading(result):
+    """``"above 0"``, ``"below 0"`` or ``"within noise"`` for a bootstrap result's 90 % interval."""
+    if result["low"] > 0:
+        return "above 0"
+    if result["high"] < 0:
+        return "below 0"
+    return "within noise"
+
+
+def precision_at_k(y_true, y_score, k):
+    """Share of frauds among the ``k`` highest-scoring rows (an alert budget of ``k``).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels, 0 or 1.
+    y_score : array-like of shape (n_samples,)
+        Fraud scores.
+    k : int
+        Number of rows the team can review, ``1 <= k <= n_samples``.
+
+    Returns
+    -------
+    float
+    """
+    y_true = _binary_labels(y_true, "y_true")
+    y_score = _scores(y_score, "y_score", len(y_true))
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(y_true):
+        raise ValueError(f"k must be an integer between 1 and {len(y_true)}, got {k!r}")
+    top = np.argsort(-y_score, kind="mergesort")[:k]
+    return float(y_true[top].mean())
+
+
+def wilson_interval(successes, trials, level=0.9):
+    """Wilson score interval for a proportion (stays inside [0, 1] with few successes).
+
+    Parameters
+    ----------
+    successes, trials : int or array-like
+    level : float, default=0.9
+
+    Returns
+    -------
+    (low, high) : arrays
+    """
+    from scipy.stats import norm
+
+    successes = np.asarray(successes, dtype=float)
+    trials = np.asarray(trials, dtype=float)
+    if np.any(trials <= 0) or np.any(successes < 0) or np.any(successes > trials):
+        raise ValueError("need 0 <= successes <= trials and trials > 0")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level!r}")
+    z = norm.ppf(0.5 + level / 2)
+    p = successes / trials
+    centre = (p + z**2 / (2 * trials)) / (1 + z**2 / trials)
+    half = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / (1 + z**2 / trials)
+    return centre - half, centre + half
+
+
+def calibration_error_bars(ax, y_true, y_prob, n_bins=5, strategy="quantile", color=None, level=0.9):
+    """Add binomial (Wilson) error bars to a reliability curve drawn by ``CalibrationDisplay``.
+
+    The bins are computed exactly as ``sklearn.calibration.calibration_curve``
+    computes them, so the bars sit on the display's points.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    y_true : array-like of shape (n_samples,)
+    y_prob : array-like of shape (n_samples,)
+        Predicted fraud probabilities, in [0, 1].
+    n_bins : int, default=5
+    strategy : {"quantile", "uniform"}, default="quantile"
+    color : matplotlib colour, optional
+    level : float, default=0.9
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-empty bin: ``transactions``, ``frauds``,
+        ``mean predicted``, ``observed rate``, ``low``, ``high``.
+    """
+    y_true = _binary_labels(y_true, "y_true")
+    y_prob = _scores(y_prob, "y_prob", len(y_true))
+    if y_prob.min() < 0 or y_prob.max() > 1:
+        raise ValueError("y_prob must hold probabilities in [0, 1]")
+    if strategy == "quantile":
+        bins = np.percentile(y_prob, np.linspace(0, 1, n_bins + 1) * 100)
+    elif strategy == "uniform":
+        bins = np.linspace(0.0, 1.0, n_bins + 1)
+    else:
+        raise ValueError(f"strategy must be 'quantile' or 'uniform', got {strategy!r}")
+    binids = np.searchsorted(bins[1:-1], y_prob)
+    total = np.bincount(binids, minlength=n_bins)
+    frauds = np.bincount(binids, weights=y_true, minlength=n_bins)
+    predicted = np.bincount(binids, weights=y_prob, minlength=n_bins)
+    keep = total > 0
+    low, high = wilson_interval(frauds[keep], total[keep], level=level)
+    rate = frauds[keep] / total[keep]
+    mean_predicted = predicted[keep] / total[keep]
+    ax.errorbar(mean_predicted, rate, yerr=[rate - low, high - rate], fmt="none", ecolor=color, capsize=3,
+                alpha=0.8)
+    return pd.DataFrame({
+        "transactions": total[keep].astype(int),
+        "frauds": frauds[keep].astype(int),
+        "mean predicted": mean_predicted,
+        "observed rate": rate,
+        "low": low,
+        "high": high,
+    })
+
+
+def bullets(items, intro=None):
+    """Show measured sentences as a Markdown bullet list (empty items are skipped).
+
+    Parameters
+    ----------
+    items : list of str
+        One sentence (or a few) per bullet, usually f-strings built from
+        measured values; ``""`` leaves a conditional bullet out.
+    intro : str, optional
+        A paragraph shown before the list.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        Rendered when it is the last value of a cell.
+    """
+    from IPython.display import Markdown
+
+    if isinstance(items, str) or not isinstance(items, (list, tuple)):
+        raise ValueError(f"items must be a list of strings, got {type(items).__name__}")
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError(f"every item must be a string, found {type(item).__name__}")
+    lines = [f"- {item.strip()}" for item in items if item.strip()]
+    text = "\n".join(lines)
+    if intro:
+        text = f"{intro.strip()}\n\n{text}"
+    return Markdown(text)
 
 
 # --------------------------------------------------------------------------- exercise validators
@@ -512,7 +864,7 @@ def validate_cost_function(answer, costs):
     return None
 
 
-def validate_resampling_pipeline(answer, sampler=None, X=None, y=None):
+def validate_resampling_pipeline(answer, sampler=None, X=None, y=None, sampler_params=None):
     """Exercise validator: an imbalanced-learn ``Pipeline`` that resamples inside.
 
     Right when ``answer`` is an ``imblearn.pipeline.Pipeline`` whose steps are:
@@ -528,6 +880,8 @@ def validate_resampling_pipeline(answer, sampler=None, X=None, y=None):
     X, y : optional
         When given, a clone of the pipeline is fitted on them and must return
         fraud probabilities (a smoke test that the steps fit together).
+    sampler_params : dict, optional
+        Parameters the sampler must have, e.g. ``{"sampling_strategy": 0.2}``.
 
     Returns
     -------
@@ -550,6 +904,13 @@ def validate_resampling_pipeline(answer, sampler=None, X=None, y=None):
     if sampler is not None and not any(type(steps[i]).__name__ == sampler for i in samplers):
         found = ", ".join(type(steps[i]).__name__ for i in samplers)
         return f"expected a {sampler} step, found {found}"
+    if sampler_params:
+        found_params = steps[samplers[0]].get_params()
+        for key, want in sampler_params.items():
+            if key not in found_params:
+                return f"the {type(steps[samplers[0]]).__name__} has no parameter {key!r}"
+            if found_params[key] != want:
+                return f"the sampler's {key} is {found_params[key]!r}, expected {want!r}"
     if samplers[0] == 0:
         return ("the sampler is the first step, so it would see the raw text columns; put the preprocessing"
                 " (ColumnTransformer) before it")

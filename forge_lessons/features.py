@@ -288,7 +288,7 @@ class DateTimeFeatures(TransformerMixin, BaseEstimator):
             pairs = [convert(X.iloc[:, j], j) for j in range(X.shape[1])]
         else:
             array = np.asarray(X)
-            if array.dtype.kind in "MUS":
+            if array.dtype.kind in "MUSb":  # datetimes, text, booleans: judged column by column
                 if array.ndim != 2:
                     raise ValueError(
                         f"Expected 2D array, got {array.ndim}D array instead: {name} needs a table of"

@@ -816,7 +816,7 @@ class LeakageBudget:
         ----------
         ax : matplotlib Axes, optional
         small : float
-            Inflations below this are drawn as "negligible" (grey).
+            Inflations below this are drawn in grey (no measurable inflation).
 
         Returns
         -------
@@ -827,21 +827,26 @@ class LeakageBudget:
         table = self.table().iloc[::-1]
         if ax is None:
             _, ax = plt.subplots(figsize=(7.5, 0.38 * len(table) + 1.4))
-        colours = {"course": "tab:red", "synthetic": "tab:purple"}
+        palette = ["tab:red", "tab:purple", "tab:orange", "tab:green", "tab:brown"]
+        sources = list(dict.fromkeys(self.table()["data"]))
+        colours = {source: palette[i % len(palette)] for i, source in enumerate(sources)}
         colour = [
-            "tab:gray" if value < small else colours.get(source, "tab:orange")
+            "tab:gray" if value < small else colours[source]
             for value, source in zip(table["inflation"], table["data"])
         ]
-        ax.barh(table.index, table["inflation"], xerr=table["spread"], color=colour, capsize=3)
-        for y, value in enumerate(table["inflation"]):
-            ax.annotate(f"{value:+.3f}", (max(value, 0), y), xytext=(4, -3), textcoords="offset points", fontsize=8)
+        ax.barh(table.index, table["inflation"], xerr=table["spread"], color=colour, capsize=3,
+                error_kw={"elinewidth": 1, "ecolor": "black"})
+        for y, (value, spread) in enumerate(zip(table["inflation"], table["spread"])):
+            ax.annotate(f"{value:+.3f}", (max(value, 0) + spread, y), xytext=(4, -3), textcoords="offset points",
+                        fontsize=8)
         ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_xlim(right=max(0.05, float((table["inflation"].clip(lower=0) + table["spread"]).max())) * 1.25)
         ax.set_xlabel(f"inflation of {self.metric} (leaky − honest), mean ± sd over splits")
         ax.set_ylabel("kind of leakage")
-        ax.set_title("The leakage budget: how much each leak inflates the score")
+        ax.set_title("The leakage budget: inflation per kind")
         from matplotlib.patches import Patch
 
-        handles = [Patch(color=c, label=f"{k} data") for k, c in colours.items() if k in set(table["data"])]
-        handles.append(Patch(color="tab:gray", label=f"negligible (< {small})"))
-        ax.legend(handles=handles, loc="lower right", fontsize=8)
+        handles = [Patch(color=colours[source], label=source) for source in sources]
+        handles.append(Patch(color="tab:gray", label=f"below {small:+.2f}"))
+        ax.legend(handles=handles, loc="lower right", fontsize=8, title="data", title_fontsize=8)
         return ax

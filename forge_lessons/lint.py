@@ -2057,6 +2057,20 @@ def run(args, stdout=None, stderr=None):
     int
         0 clean, 1 findings, 2 unreadable input.
     """
+    try:
+        return _run(args, stdout, stderr)
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 1
+
+
+def _run(args, stdout=None, stderr=None):
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     results = lint_paths(args.paths)

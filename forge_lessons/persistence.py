@@ -40,6 +40,7 @@ __all__ = [
     "check_features",
     "data_hash",
     "feature_hash",
+    "format_card",
     "library_versions",
     "load_model",
     "make_card",
@@ -282,6 +283,57 @@ def make_card(model, X_train, y_train, *, model_version, training_date, metrics,
     }
     return card
 
+
+def _short(value, digits):
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def format_card(card, digits=3):
+    """The card as short, aligned ``field  value`` lines, for reading in a notebook.
+
+    Numbers are rounded to ``digits``, the data hash is shortened, Python is
+    shown as major.minor (the course pins 3.11; the card keeps the full
+    version) and the file's own SHA-256 is left out (a skops file records
+    when it was written, so that hash changes at every save). The card file
+    keeps everything whole.
+
+    Parameters
+    ----------
+    card : dict
+        From :func:`make_card`, :func:`save_model` or :func:`read_card`.
+    digits : int, default=3
+
+    Returns
+    -------
+    str
+    """
+    missing = [key for key in _REQUIRED_CARD_KEYS if key not in (card or {})] if isinstance(card, dict) else None
+    if missing is None or missing:
+        raise ValueError(f"card must be a model card from make_card(); missing key(s) {missing}")
+    versions = dict(card["library_versions"])
+    if versions.get("python"):
+        versions["python"] = ".".join(str(versions["python"]).split(".")[:2])
+    fields = {
+        "model_version": card["model_version"],
+        "training_date": card["training_date"],
+        "estimator": card.get("estimator"),
+        "training_rows": card.get("training_rows"),
+        "training_positive_rate": card.get("training_positive_rate"),
+        "data_hash": f"{card['data_hash'][:16]}... (SHA-256 of the training rows)",
+        "features": ", ".join(card["features"]),
+        "feature_hash": card["feature_hash"],
+        "metrics": ", ".join(f"{name} {_short(value, digits)}" for name, value in card["metrics"].items()),
+        "decision_threshold": card.get("decision_threshold"),
+        "library_versions": ", ".join(f"{name} {version}" for name, version in versions.items()),
+        "model_file": card.get("model_file"),
+        "untrusted_types": ", ".join(card["untrusted_types"]) if "untrusted_types" in card else None,
+    }
+    width = max(len(name) for name in fields)
+    return "\n".join(
+        f"{name:<{width}}  {_short(value, digits)}" for name, value in fields.items() if value is not None
+    )
 
 def card_path(model_path):
     """Where the card of a model file lives: ``model.skops`` -> ``model.card.json``."""

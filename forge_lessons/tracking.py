@@ -58,21 +58,28 @@ __all__ = [
     "UPSERT_OUTCOMES_SQL",
     "backtest",
     "backtest_rows",
+    "compare_latest",
     "connect",
     "count_rows",
     "create_schema",
     "deduplicate_latest",
     "delete_model_version",
     "describe",
+    "difference_table",
     "insert_sql",
+    "interval_reading",
     "latest_prediction_view",
     "latest_predictions",
     "log_predictions",
     "log_summary",
     "month_of",
     "outcomes",
+    "paired_roc_auc_difference",
+    "pick",
     "predictions",
     "record_outcomes",
+    "roc_auc_change",
+    "roc_auc_interval",
     "rollup",
     "schema_sql",
     "stale_version_rows",
@@ -81,6 +88,7 @@ __all__ = [
     "validate_dedup_function",
     "validate_entity_counter",
     "validate_predictions",
+    "work_folder",
 ]
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
@@ -403,6 +411,44 @@ def describe(engine):
         return f"SQLite file {where} (WAL journal, busy timeout {SQLITE_BUSY_TIMEOUT_MS // 1000} s)"
     return f"PostgreSQL at {_safe(url)}"
 
+
+
+def work_folder(notebook, profile, seed, database_url=""):
+    """A folder under ``build/`` for one run's model files and default SQLite file.
+
+    Runs with another profile, seed or database get another folder, so they
+    never share files. The database URL enters only as a short hash (no
+    password in a folder name).
+
+    Parameters
+    ----------
+    notebook : str
+        The lesson's name, e.g. ``"07_logging_predictions_to_sql"``.
+    profile : str
+    seed : int
+    database_url : str, default=""
+
+    Returns
+    -------
+    pathlib.Path
+        ``build/<notebook>/<profile>-seed<seed>[-<hash>]``, created.
+    """
+    import hashlib
+
+    if not isinstance(notebook, str) or not re.fullmatch(r"[0-9A-Za-z_]+", notebook):
+        raise ValueError(f"notebook must be a lesson name like '07_logging_predictions_to_sql', got {notebook!r}")
+    if not isinstance(profile, str) or not re.fullmatch(r"[0-9A-Za-z_]+", profile):
+        raise ValueError(f"profile must be a name like 'full' or 'quick', got {profile!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed must be an integer, got {seed!r}")
+    if not isinstance(database_url, str):
+        database_url = str(database_url)
+    name = f"{profile}-seed{int(seed)}"
+    if database_url.strip():
+        name += "-" + hashlib.sha256(database_url.strip().encode()).hexdigest()[:8]
+    folder = BUILD_DIR / notebook / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 @contextlib.contextmanager
 def _write_transaction(engine):
@@ -980,6 +1026,34 @@ def count_rows(engine, table):
         return int(connection.execute(sa.select(sa.func.count()).select_from(known[name])).scalar_one())
 
 
+_LATEST_COLUMNS = ("model_version", "prediction_value", "probability_score", "feature_hash", "created_at")
+
+
+def compare_latest(engine):
+    """Compare ``latest_predictions`` (the upserted table) with ``latest_prediction_view`` (derived from the log).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+
+    Returns
+    -------
+    dict
+        ``table_rows`` and ``view_rows`` (entities in each), and ``differing``:
+        entities that are in only one of them, or whose model version, decision,
+        score, feature hash or time differ.
+    """
+    _check_engine(engine)
+    with engine.connect() as connection:
+        table = _frame(connection, sa.select(latest_predictions))
+        view = _frame(connection, sa.select(*(latest_prediction_view.c[name] for name in ("entity_id", *_LATEST_COLUMNS))))
+    merged = table.merge(view, on="entity_id", how="outer", suffixes=("_table", "_view"), indicator=True)
+    differing = merged["_merge"] != "both"
+    for name in _LATEST_COLUMNS:
+        differing |= merged[f"{name}_table"].ne(merged[f"{name}_view"]) & (merged["_merge"] == "both")
+    return {"table_rows": int(len(table)), "view_rows": int(len(view)), "differing": int(differing.sum())}
+
+
 # --------------------------------------------------------------------------- reading and back-testing
 
 
@@ -1200,6 +1274,283 @@ def backtest_rows(engine, *, versions=None, as_of=None):
     frame["prediction_value"] = frame["prediction_value"].astype(int)
     frame["label"] = frame["label"].astype(int)
     return frame
+
+
+def pick(table, model_version, period, column):
+    """One number of a :func:`rollup` table: the ``column`` of ``model_version`` in ``period``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        With columns ``model_version`` and ``period`` (or ``month``).
+    model_version, period : str
+    column : str
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        No row, or more than one, matches; or the column is missing.
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"expected a DataFrame from rollup(), got {type(table).__name__}")
+    when = "period" if "period" in table.columns else "month"
+    for name in ("model_version", when, column):
+        if name not in table.columns:
+            raise ValueError(f"column {name!r} is missing; found {list(table.columns)}")
+    chosen = table.loc[(table["model_version"] == model_version) & (table[when] == period), column]
+    if len(chosen) != 1:
+        raise ValueError(f"expected one row for ({model_version!r}, {period!r}), found {len(chosen)}")
+    return float(chosen.iloc[0])
+
+
+# --------------------------------------------------------------------------- how sure is a back-test?
+
+
+def _labels_and_scores(y_true, y_score, what):
+    y = np.asarray(y_true)
+    s = np.asarray(y_score, dtype=float)
+    if y.ndim != 1 or s.ndim != 1 or len(y) != len(s):
+        raise ValueError(f"{what}: labels and scores must be 1-D of the same length, found {y.shape} and {s.shape}")
+    if not np.isin(y, [0, 1]).all():
+        raise ValueError(f"{what}: labels must be 0 or 1, found {sorted(set(np.unique(y).tolist()) - {0, 1})[:5]}")
+    if y.min() == y.max():
+        raise ValueError(f"{what}: ROC AUC needs frauds and legitimate rows, found only label {int(y[0])}")
+    if not np.isfinite(s).all():
+        raise ValueError(f"{what}: scores must be finite numbers")
+    return y.astype(int), s
+
+
+def _group_codes(groups, n, what):
+    if groups is None:
+        return np.arange(n), n
+    groups = np.asarray(groups)
+    if groups.ndim != 1 or len(groups) != n:
+        raise ValueError(f"{what}: groups must hold one value per row ({n}), found shape {groups.shape}")
+    if pd.isna(groups).any():
+        raise ValueError(f"{what}: groups has missing values; every row needs its group (e.g. its customer)")
+    _, codes = np.unique(groups, return_inverse=True)
+    return codes.ravel(), int(codes.max()) + 1
+
+
+def _resample_weights(codes, n_groups, n_boot, rng, chunk=200):
+    """Yield (k, n_rows) matrices: how often each row is drawn (whole groups drawn with replacement)."""
+    done = 0
+    while done < n_boot:
+        size = min(chunk, n_boot - done)
+        draws = rng.integers(0, n_groups, size=(size, n_groups))
+        flat = (draws + np.arange(size)[:, None] * n_groups).ravel()
+        counts = np.bincount(flat, minlength=size * n_groups).reshape(size, n_groups).astype(float)
+        yield counts[:, codes]
+        done += size
+
+
+def _weighted_auc(y, score, weights):
+    """ROC AUC of ``score`` under each row of ``weights`` (shape (k, n)); tied scores count one half.
+
+    With unit weights it equals :func:`sklearn.metrics.roc_auc_score`. NaN
+    where a resample holds a single class.
+    """
+    order = np.argsort(score, kind="mergesort")
+    ordered = score[order]
+    positive = y[order].astype(bool)
+    weights = weights[:, order]
+    starts = np.r_[0, np.flatnonzero(np.diff(ordered)) + 1]
+    pos = np.add.reduceat(weights * positive, starts, axis=1)
+    neg = np.add.reduceat(weights * ~positive, starts, axis=1)
+    below = np.cumsum(neg, axis=1) - neg
+    n_pos, n_neg = pos.sum(axis=1), neg.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        auc = (pos * (below + 0.5 * neg)).sum(axis=1) / (n_pos * n_neg)
+    auc[(n_pos == 0) | (n_neg == 0)] = np.nan
+    return auc
+
+
+def _check_bootstrap(n_boot, level):
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 10:
+        raise ValueError(f"n_boot must be an integer of at least 10, got {n_boot!r}")
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+        raise ValueError(f"level must be a number between 0 and 1 (e.g. 0.9), got {level!r}")
+
+
+def _interval(values, level):
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        raise ValueError("no resample held both classes: too few frauds for a bootstrap")
+    tail = 100 * (1 - level) / 2
+    return float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail))
+
+
+def roc_auc_interval(y_true, y_score, *, groups=None, n_boot=1000, level=0.9, random_state=0):
+    """ROC AUC with a bootstrap interval: how far it could move on another sample of the same size.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1
+    y_score : array-like of float
+    groups : array-like, optional
+        One value per row, e.g. the customer: whole groups are resampled (a
+        cluster bootstrap), as rows of one customer are not independent.
+    n_boot : int, default=1000
+    level : float, default=0.9
+        Coverage of the interval (0.9: the 5th to the 95th percentile).
+    random_state : int, default=0
+
+    Returns
+    -------
+    dict
+        ``roc_auc``, ``low``, ``high``, ``level``, ``n_boot``, ``resampled``
+        (``"rows"`` or ``"groups"``).
+    """
+    y, s = _labels_and_scores(y_true, y_score, "roc_auc_interval")
+    _check_bootstrap(n_boot, level)
+    codes, n_groups = _group_codes(groups, len(y), "roc_auc_interval")
+    rng = np.random.default_rng(random_state)
+    boot = np.concatenate([_weighted_auc(y, s, w) for w in _resample_weights(codes, n_groups, n_boot, rng)])
+    low, high = _interval(boot, level)
+    return {
+        "roc_auc": float(_weighted_auc(y, s, np.ones((1, len(y))))[0]),
+        "low": low,
+        "high": high,
+        "level": level,
+        "n_boot": int(n_boot),
+        "resampled": "rows" if groups is None else "groups",
+    }
+
+
+def _difference_result(a, b, boot, level, n_boot, resampled):
+    low, high = _interval(boot, level)
+    defined = boot[np.isfinite(boot)]
+    return {
+        "a": a,
+        "b": b,
+        "difference": b - a,
+        "low": low,
+        "high": high,
+        "share_above_0": float(np.mean(defined > 0)),
+        "level": level,
+        "n_boot": int(n_boot),
+        "resampled": resampled,
+    }
+
+
+def paired_roc_auc_difference(y_true, score_a, score_b, *, groups=None, n_boot=1000, level=0.9, random_state=0):
+    """Bootstrap ``AUC(score_b) - AUC(score_a)`` for two models that scored the same rows.
+
+    Both models are evaluated on the same resample (a paired bootstrap), so
+    the interval shows whether ``b`` ranks better than ``a`` beyond the noise
+    of this sample, e.g. a retrained model against the old one in shadow.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1
+    score_a, score_b : array-like of float
+        Two models' scores of the same rows, in the same order.
+    groups, n_boot, level, random_state
+        As in :func:`roc_auc_interval`.
+
+    Returns
+    -------
+    dict
+        ``a``, ``b``, ``difference`` (``b - a``), ``low``, ``high``,
+        ``share_above_0`` (share of resamples where ``b`` is better),
+        ``level``, ``n_boot``, ``resampled``.
+    """
+    y, s_a = _labels_and_scores(y_true, score_a, "paired_roc_auc_difference")
+    _, s_b = _labels_and_scores(y_true, score_b, "paired_roc_auc_difference")
+    _check_bootstrap(n_boot, level)
+    codes, n_groups = _group_codes(groups, len(y), "paired_roc_auc_difference")
+    rng = np.random.default_rng(random_state)
+    boot = np.concatenate(
+        [_weighted_auc(y, s_b, w) - _weighted_auc(y, s_a, w) for w in _resample_weights(codes, n_groups, n_boot, rng)]
+    )
+    ones = np.ones((1, len(y)))
+    a, b = float(_weighted_auc(y, s_a, ones)[0]), float(_weighted_auc(y, s_b, ones)[0])
+    return _difference_result(a, b, boot, level, n_boot, "rows" if groups is None else "groups")
+
+
+def roc_auc_change(y_a, score_a, y_b, score_b, *, groups_a=None, groups_b=None, n_boot=1000, level=0.9,
+                   random_state=0):
+    """Bootstrap the change of ROC AUC between two samples, e.g. one model in two periods.
+
+    Each sample is resampled on its own (an unpaired bootstrap). Customers who
+    appear in both samples make them slightly dependent; the interval ignores
+    that.
+
+    Parameters
+    ----------
+    y_a, score_a : array-like
+        Labels and scores of the first sample (e.g. 2025 H2).
+    y_b, score_b : array-like
+        Labels and scores of the second sample (e.g. 2026 Q1).
+    groups_a, groups_b : array-like, optional
+        Group (customer) of each row of each sample; resample groups.
+    n_boot, level, random_state
+        As in :func:`roc_auc_interval`.
+
+    Returns
+    -------
+    dict
+        As :func:`paired_roc_auc_difference`: ``difference`` is ``b - a``.
+    """
+    y_a, s_a = _labels_and_scores(y_a, score_a, "roc_auc_change (first sample)")
+    y_b, s_b = _labels_and_scores(y_b, score_b, "roc_auc_change (second sample)")
+    _check_bootstrap(n_boot, level)
+    codes_a, n_a = _group_codes(groups_a, len(y_a), "roc_auc_change (first sample)")
+    codes_b, n_b = _group_codes(groups_b, len(y_b), "roc_auc_change (second sample)")
+    rng = np.random.default_rng(random_state)
+    boot_a = np.concatenate([_weighted_auc(y_a, s_a, w) for w in _resample_weights(codes_a, n_a, n_boot, rng)])
+    boot_b = np.concatenate([_weighted_auc(y_b, s_b, w) for w in _resample_weights(codes_b, n_b, n_boot, rng)])
+    a = float(_weighted_auc(y_a, s_a, np.ones((1, len(y_a))))[0])
+    b = float(_weighted_auc(y_b, s_b, np.ones((1, len(y_b))))[0])
+    resampled = "rows" if groups_a is None and groups_b is None else "groups"
+    return _difference_result(a, b, boot_b - boot_a, level, n_boot, resampled)
+
+
+def interval_reading(result):
+    """``"above 0"``, ``"below 0"`` or ``"within noise"`` (the interval contains 0) for a difference."""
+    if not isinstance(result, dict) or not {"low", "high"} <= set(result):
+        raise ValueError("expected a result of paired_roc_auc_difference() or roc_auc_change()")
+    if result["low"] > 0:
+        return "above 0"
+    if result["high"] < 0:
+        return "below 0"
+    return "within noise"
+
+
+def difference_table(results, digits=3):
+    """Tabulate bootstrap differences: measured, interval, reading.
+
+    Parameters
+    ----------
+    results : dict
+        ``{label: result}`` from :func:`paired_roc_auc_difference` or :func:`roc_auc_change`.
+    digits : int, default=3
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per label: ``before`` (``a``), ``after`` (``b``), ``change``
+        (``b - a``), the interval (``90% interval from``, ``to``) and
+        ``reading``: ``"above 0"``, ``"below 0"`` or ``"within noise"``.
+    """
+    if not isinstance(results, dict) or not results:
+        raise ValueError(f"results must be a non-empty dict {{label: result}}, got {type(results).__name__}")
+    rows = {}
+    for label, result in results.items():
+        reading = interval_reading(result)
+        rows[label] = {
+            "before": round(result["a"], digits),
+            "after": round(result["b"], digits),
+            "change": round(result["difference"], digits),
+            f"{result['level']:.0%} interval from": round(result["low"], digits),
+            "to": round(result["high"], digits),
+            "reading": reading,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 # --------------------------------------------------------------------------- exercise validators

@@ -584,6 +584,9 @@ def dask_client(scheduler="", *, n_workers=2, threads_per_worker=1, processes=Fa
                 threads_per_worker=int(threads_per_worker),
                 processes=bool(processes),
                 dashboard_address=None,
+                # The scheduler's small HTTP server (health checks) would try port 8787 and warn when another
+                # cluster holds it; a free local port avoids both.
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
                 silence_logs=50,
             )
             client = Client(cluster, set_as_default=True)

@@ -233,9 +233,12 @@ def test_not_a_datetime_raises_naming_the_column(values):
         DateTimeFeatures().fit(values.to_frame("paid_at"))
 
 
-def test_string_numpy_array_raises():
-    with pytest.raises(ValueError, match="column 0"):
-        DateTimeFeatures().fit(np.array([["2025-01-01"], ["2025-01-02"]]))
+@pytest.mark.parametrize(
+    "array", [np.array([["2025-01-01"], ["2025-01-02"]]), np.array([[True], [False]])], ids=["text", "bool"]
+)
+def test_text_or_bool_numpy_array_raises(array):
+    with pytest.raises(ValueError, match="column 'column 0' is not a datetime column"):
+        DateTimeFeatures().fit(array)
 
 
 def test_numbers_rejected_when_epoch_unit_is_none():

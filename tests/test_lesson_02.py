@@ -131,9 +131,9 @@ def test_permutation_test_misses_selection_before_the_call(figures):
     assert figures["permutation_pvalue_leak_outside"] == pytest.approx(smallest)
     assert figures["permutation_score_leak_outside"] > 0.7
     assert figures["permutation_margin_leak_outside"] > 0
-    # the clean pipeline finds nothing to speak of
+    # the clean pipeline finds nothing to speak of (its p-value is uniform on noise, so no claim on it)
     assert abs(figures["permutation_score_clean"] - 0.5) < 0.15
-    assert figures["permutation_pvalue_clean"] > figures["permutation_pvalue_leak_outside"]
+    assert figures["permutation_score_clean"] < figures["permutation_score_leak_outside"] - 0.1
     # the leak inside the shuffle loop: shuffled labels score far above chance
     assert figures["shuffled_score_leak_inside"] > 0.7
 

@@ -18,7 +18,7 @@ ISSUE_FIGURES = {
     "halving_seconds", "halving_best_cv", "halving_test_score",
     "nested_cv_score", "best_cv_optimism", "dask_matches_local", "dask_seconds", "local_seconds",
 }
-QUICK_FOLDS = 3
+QUICK_FOLDS = 2
 # "within a small margin": ROC AUC on a quick-profile test set with ~15 frauds moves by several
 # hundredths between neighbouring models, so the margin is 0.03.
 MARGIN = 0.03
