@@ -212,6 +212,15 @@ def _describe(value):
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _check_purpose(check_name):
+    """First line of a scikit-learn check's docstring ('' when it has none)."""
+    from sklearn.utils import estimator_checks
+
+    doc = getattr(getattr(estimator_checks, str(check_name), None), "__doc__", None) or ""
+    lines = doc.strip().splitlines()
+    return lines[0].strip() if lines else ""
+
+
 def check_summary(results):
     """Condense the results of ``check_estimator(..., on_fail=None)``.
 
@@ -225,9 +234,12 @@ def check_summary(results):
     Returns
     -------
     pandas.DataFrame
-        One row per check that did not pass (``check``, ``status``,
-        ``message``, first line only), in run order. Its ``attrs["counts"]``
-        holds the number of checks per status.
+        One row per distinct check that did not pass (``check``, ``status``,
+        ``message``: the first line of the exception, or what the check tests
+        when the exception has no message; ``runs``: how many times that check
+        ended so, since scikit-learn runs some checks twice, e.g. once more on
+        read-only data), in run order. Its ``attrs["counts"]`` holds the number
+        of check runs per status.
     """
     if not isinstance(results, list) or not all(
         isinstance(r, dict) and {"check_name", "status", "exception"} <= set(r) for r in results
@@ -237,13 +249,21 @@ def check_summary(results):
             " (dicts with 'check_name', 'status', 'exception')"
         )
     counts = {}
-    rows = []
+    rows = {}
     for result in results:
         counts[result["status"]] = counts.get(result["status"], 0) + 1
         if result["status"] != "passed":
-            error = result["exception"]
-            rows.append({"check": result["check_name"], "status": result["status"], "message": _first_line(error)})
-    table = pd.DataFrame(rows, columns=["check", "status", "message"])
+            message = _first_line(result["exception"])
+            if message.endswith("(no message)"):
+                purpose = _check_purpose(result["check_name"])
+                if purpose:
+                    message = message.replace("(no message)", f"(no message; the check: {purpose})")
+            key = (result["check_name"], result["status"], message)
+            rows[key] = rows.get(key, 0) + 1
+    table = pd.DataFrame(
+        [{"check": c, "status": st, "message": m, "runs": n} for (c, st, m), n in rows.items()],
+        columns=["check", "status", "message", "runs"],
+    )
     table.attrs["counts"] = counts
     return table
 

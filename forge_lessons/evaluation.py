@@ -46,6 +46,7 @@ __all__ = [
     "plot_cost_curve",
     "plot_roc_pr",
     "precision_at_k",
+    "reliability_table",
     "validate_cost_function",
     "validate_resampling_pipeline",
     "wilson_interval",
@@ -298,6 +299,7 @@ def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transa
         ``{label: threshold}`` drawn as vertical lines (e.g. the default 0.5
         and a tuned threshold). Each mark gets its own line style and a marker
         of its own at a different height, so marks that coincide stay visible.
+        The legend sits to the right of the axes, clear of the curves.
     ax : matplotlib Axes, optional
     title : str
     unit : str, default="€"
@@ -308,6 +310,7 @@ def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transa
     matplotlib Axes
     """
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     from matplotlib.transforms import blended_transform_factory
 
     if not isinstance(curves, dict) or not curves:
@@ -315,7 +318,7 @@ def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transa
     if marks is not None and not isinstance(marks, dict):
         raise ValueError(f"marks must be a dict {{label: threshold}}, got {type(marks).__name__}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 3.8))
+        _, ax = plt.subplots(figsize=(9.5, 3.8), layout="constrained")
     lowest = math.inf
     for label, curve in curves.items():
         if isinstance(curve, pd.DataFrame):
@@ -338,19 +341,23 @@ def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transa
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     styles = [("-", "v"), ("--", "o"), (":", "s"), ("-.", "D")]
     on_top = blended_transform_factory(ax.transData, ax.transAxes)
+    handles, labels = ax.get_legend_handles_labels()
     for i, (label, threshold) in enumerate((marks or {}).items()):
         colour = colours[(i + len(curves)) % len(colours)]
         linestyle, marker = styles[i % len(styles)]
-        ax.axvline(threshold, linestyle=linestyle, linewidth=1.4, color=colour, label=f"{label} ({threshold:.3f})")
+        text = f"{label} ({threshold:.3f})"
+        ax.axvline(threshold, linestyle=linestyle, linewidth=1.4, color=colour, label=text)
         # A marker near the top, at a height of its own: two marks at the same threshold stay distinguishable.
         ax.plot([threshold], [0.96 - 0.07 * i], marker=marker, markersize=7, color=colour, transform=on_top,
                 clip_on=False, linestyle="none")
+        handles.append(Line2D([], [], color=colour, linestyle=linestyle, marker=marker, linewidth=1.4))
+        labels.append(text)
     ax.set_xscale("log")
     ax.set_xlim(max(lowest, 1e-3), 1.0)
     ax.set_xlabel("decision threshold on the fraud probability (log scale)")
     ax.set_ylabel(f"expected cost per transaction ({unit})" if unit else "expected cost per transaction")
     ax.set_title(title)
-    ax.legend(fontsize="small")
+    ax.legend(handles, labels, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 
@@ -737,14 +744,66 @@ def wilson_interval(successes, trials, level=0.9):
     p = successes / trials
     centre = (p + z**2 / (2 * trials)) / (1 + z**2 / trials)
     half = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / (1 + z**2 / trials)
-    return centre - half, centre + half
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
+def reliability_table(y_true, y_prob, n_bins=5, strategy="quantile", level=0.9):
+    """The bins of a reliability curve, with a Wilson interval for each bin's observed fraud rate.
+
+    The bins are computed exactly as ``sklearn.calibration.calibration_curve``
+    (and so ``CalibrationDisplay``) computes them.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+    y_prob : array-like of shape (n_samples,)
+        Predicted fraud probabilities, in [0, 1].
+    n_bins : int, default=5
+    strategy : {"quantile", "uniform"}, default="quantile"
+    level : float, default=0.9
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-empty bin: ``transactions``, ``frauds``,
+        ``mean predicted``, ``observed rate``, ``low``, ``high`` and
+        ``covers prediction`` (the interval contains the mean prediction).
+    """
+    y_true = _binary_labels(y_true, "y_true")
+    y_prob = _scores(y_prob, "y_prob", len(y_true))
+    if y_prob.min() < 0 or y_prob.max() > 1:
+        raise ValueError("y_prob must hold probabilities in [0, 1]")
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
+        raise ValueError(f"n_bins must be a positive integer, got {n_bins!r}")
+    if strategy == "quantile":
+        bins = np.percentile(y_prob, np.linspace(0, 1, n_bins + 1) * 100)
+    elif strategy == "uniform":
+        bins = np.linspace(0.0, 1.0, n_bins + 1)
+    else:
+        raise ValueError(f"strategy must be 'quantile' or 'uniform', got {strategy!r}")
+    binids = np.searchsorted(bins[1:-1], y_prob)
+    total = np.bincount(binids, minlength=n_bins)
+    frauds = np.bincount(binids, weights=y_true, minlength=n_bins)
+    predicted = np.bincount(binids, weights=y_prob, minlength=n_bins)
+    keep = total > 0
+    low, high = wilson_interval(frauds[keep], total[keep], level=level)
+    mean_predicted = predicted[keep] / total[keep]
+    return pd.DataFrame({
+        "transactions": total[keep].astype(int),
+        "frauds": frauds[keep].astype(int),
+        "mean predicted": mean_predicted,
+        "observed rate": frauds[keep] / total[keep],
+        "low": low,
+        "high": high,
+        "covers prediction": (low <= mean_predicted) & (mean_predicted <= high),
+    })
 
 
 def calibration_error_bars(ax, y_true, y_prob, n_bins=5, strategy="quantile", color=None, level=0.9):
     """Add binomial (Wilson) error bars to a reliability curve drawn by ``CalibrationDisplay``.
 
-    The bins are computed exactly as ``sklearn.calibration.calibration_curve``
-    computes them, so the bars sit on the display's points.
+    Pass the same ``n_bins`` and ``strategy`` as to ``CalibrationDisplay``, so
+    the bars sit on the display's points.
 
     Parameters
     ----------
@@ -760,37 +819,14 @@ def calibration_error_bars(ax, y_true, y_prob, n_bins=5, strategy="quantile", co
     Returns
     -------
     pandas.DataFrame
-        One row per non-empty bin: ``transactions``, ``frauds``,
-        ``mean predicted``, ``observed rate``, ``low``, ``high``.
+        The bins, as :func:`reliability_table` returns them.
     """
-    y_true = _binary_labels(y_true, "y_true")
-    y_prob = _scores(y_prob, "y_prob", len(y_true))
-    if y_prob.min() < 0 or y_prob.max() > 1:
-        raise ValueError("y_prob must hold probabilities in [0, 1]")
-    if strategy == "quantile":
-        bins = np.percentile(y_prob, np.linspace(0, 1, n_bins + 1) * 100)
-    elif strategy == "uniform":
-        bins = np.linspace(0.0, 1.0, n_bins + 1)
-    else:
-        raise ValueError(f"strategy must be 'quantile' or 'uniform', got {strategy!r}")
-    binids = np.searchsorted(bins[1:-1], y_prob)
-    total = np.bincount(binids, minlength=n_bins)
-    frauds = np.bincount(binids, weights=y_true, minlength=n_bins)
-    predicted = np.bincount(binids, weights=y_prob, minlength=n_bins)
-    keep = total > 0
-    low, high = wilson_interval(frauds[keep], total[keep], level=level)
-    rate = frauds[keep] / total[keep]
-    mean_predicted = predicted[keep] / total[keep]
-    ax.errorbar(mean_predicted, rate, yerr=[rate - low, high - rate], fmt="none", ecolor=color, capsize=3,
-                alpha=0.8)
-    return pd.DataFrame({
-        "transactions": total[keep].astype(int),
-        "frauds": frauds[keep].astype(int),
-        "mean predicted": mean_predicted,
-        "observed rate": rate,
-        "low": low,
-        "high": high,
-    })
+    table = reliability_table(y_true, y_prob, n_bins=n_bins, strategy=strategy, level=level)
+    rate = table["observed rate"].to_numpy()
+    below = np.clip(rate - table["low"].to_numpy(), 0.0, None)  # no negative rounding residues
+    above = np.clip(table["high"].to_numpy() - rate, 0.0, None)
+    ax.errorbar(table["mean predicted"], rate, yerr=[below, above], fmt="none", ecolor=color, capsize=3, alpha=0.8)
+    return table
 
 
 def bullets(items, intro=None):

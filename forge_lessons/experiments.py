@@ -15,7 +15,7 @@ hands them to the helpers here, which
   add up exactly (:func:`waterfall_table`) and draw it (:func:`plot_waterfall`);
 * draw the figures of the lesson (:func:`plot_workflow_diagram`,
   :func:`plot_differences`, :func:`plot_permutation_tests`) and round its
-  tables for display (:func:`tidy`);
+  tables and differences for display (:func:`tidy`, :func:`signed`);
 * compute expected answers for the exercises (:func:`reference_scaling_gap`,
   :func:`pipeline_problem`).
 """
@@ -44,6 +44,7 @@ __all__ = [
     "repeat_with_seeds",
     "repeated_split_scores",
     "score_in_batches",
+    "signed",
     "summarize_differences",
     "tidy",
     "waterfall_table",
@@ -113,6 +114,33 @@ def _check_workflows(workflows, n_rows):
             "workflow names must be all strings or all (model, workflow) pairs, "
             f"got {list(workflows)}"
         )
+
+
+def signed(value, decimals=3):
+    """Format a difference with its sign, never as ``-0.000``.
+
+    Parameters
+    ----------
+    value : float
+    decimals : int, default=3
+
+    Returns
+    -------
+    str
+        e.g. ``"+0.012"``, ``"-0.031"``, and ``"+0.000"`` for anything that
+        rounds to zero.
+
+    Examples
+    --------
+    >>> signed(-0.00001)
+    '+0.000'
+    >>> signed(-0.0312)
+    '-0.031'
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a number, got {type(value).__name__}")
+    decimals = _check_int("decimals", decimals, 0)
+    return f"{round(float(value), decimals) + 0.0:+.{decimals}f}"
 
 
 def tidy(frame, decimals=3):
@@ -596,7 +624,7 @@ def plot_waterfall(table, ax=None, *, title="Where the score went", ylabel="ROC 
             low, high = sorted((previous, row.score))
             color = colors["down"] if row.change < 0 else colors["up"]
             ax.bar(i, max(high - low, 1e-4), bottom=low, color=color, width=0.7)
-            ax.text(i, high + 0.004, f"{row.change:+.3f}", ha="center", va="bottom", fontsize=8)
+            ax.text(i, high + 0.004, signed(row.change), ha="center", va="bottom", fontsize=8)
         previous = row.score
     ax.set_xticks(range(len(table)))
     ax.set_xticklabels(table["stage"], rotation=35, ha="right", fontsize=8)

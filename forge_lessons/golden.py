@@ -297,7 +297,7 @@ def _model_threshold(model):
 def _features_of(model, X):
     names = getattr(model, "feature_names_in_", None)
     if names is None:
-        return [str(c) for c in X.columns]
+        return list(X.columns)
     names = [str(n) for n in names]
     absent = [n for n in names if n not in X.columns]
     if absent:
@@ -341,6 +341,8 @@ def build_golden_set(model, X, *, model_version, id_column=None, tolerance=1e-6,
     GoldenSet
     """
     X = _check_frame(X)
+    if not all(isinstance(column, str) for column in X.columns):
+        raise ValueError(f"X needs string column names (they are stored in the golden set), found {list(X.columns)}")
     if not isinstance(model_version, str) or not model_version.strip():
         raise ValueError(f"model_version must be a non-empty string, got {model_version!r}")
     if not isinstance(tolerance, numbers.Real) or isinstance(tolerance, bool) or not tolerance >= 0:
@@ -454,7 +456,12 @@ def _restore(frame, dtypes, path):
         try:
             if dtype.startswith("datetime64"):
                 frame[column] = pd.to_datetime(values, format="ISO8601").astype(dtype)
-            elif dtype.startswith(("int", "uint", "float")):
+            elif dtype.startswith(("int", "uint")):
+                numbers_ = pd.to_numeric(values)
+                if (numbers_ % 1 != 0).any():
+                    raise ValueError("found fractional values")
+                frame[column] = numbers_.astype(dtype)
+            elif dtype.startswith("float"):
                 frame[column] = pd.to_numeric(values).astype(dtype)
             elif dtype == "bool":
                 frame[column] = values.map({"True": True, "False": False}).astype(bool)

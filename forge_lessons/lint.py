@@ -843,6 +843,8 @@ class Analyzer:
             and isinstance(call.func.value, ast.Name)
         ):
             receiver = self.eval(call.func.value)
+            if isinstance(receiver, Unknown) and call.func.value.id not in self.env:
+                receiver = self.as_data(call.func.value, receiver)
             if isinstance(receiver, Data) and not receiver.deduped:
                 self.env[call.func.value.id] = Data(
                     receiver.rows, receiver.events, False, self._loc(node), receiver.text

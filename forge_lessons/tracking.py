@@ -3,7 +3,8 @@
 Plumbing for lesson 07 (``07_logging_predictions_to_sql``). Written with
 SQLAlchemy Core, so the same code runs on SQLite (the default: a file, no
 server) and on PostgreSQL (give a URL such as
-``postgresql+psycopg://user:password@127.0.0.1:5432/dbname``).
+``postgresql+psycopg://user@127.0.0.1:5432/dbname``; libpq reads the
+password from ``PGPASSWORD`` or ``~/.pgpass`` when the URL has none).
 
 The objects it creates:
 
@@ -28,6 +29,11 @@ Guarantees, each covered by a test:
   journal, a busy timeout, and ``BEGIN IMMEDIATE`` for write transactions);
 - a malformed or unreachable database URL raises a clear error within a few
   seconds (:class:`DatabaseURLError`, :class:`DatabaseUnavailable`).
+
+Back-tests come with their uncertainty: :func:`roc_auc_interval`,
+:func:`roc_auc_change` (one model, two periods), :func:`paired_roc_auc_difference`
+(two models, the same rows) and :func:`rate_change` give 90 % intervals, and
+:func:`difference_table` reads them as above 0, below 0 or within noise.
 
 Times are naive ``datetime`` values, meant as UTC; time-zone-aware values are
 converted to UTC.
@@ -77,6 +83,7 @@ __all__ = [
     "paired_roc_auc_difference",
     "pick",
     "predictions",
+    "rate_change",
     "record_outcomes",
     "roc_auc_change",
     "roc_auc_interval",
@@ -109,7 +116,7 @@ _VERSION_LENGTH = 64
 _HASH_LENGTH = 64
 _SCHEMA_LOCK_KEY = 70_700_700  # any constant: the advisory lock that serialises create_schema on PostgreSQL
 _URL_EXAMPLES = (
-    "sqlite:///build/predictions.sqlite or postgresql+psycopg://user:password@127.0.0.1:5432/dbname"
+    "sqlite:///build/predictions.sqlite or postgresql+psycopg://user@127.0.0.1:5432/dbname"
 )
 
 
@@ -1510,6 +1517,39 @@ def roc_auc_change(y_a, score_a, y_b, score_b, *, groups_a=None, groups_b=None, 
     return _difference_result(a, b, boot_b - boot_a, level, n_boot, resampled)
 
 
+def rate_change(count_a, n_a, count_b, n_b, *, level=0.9):
+    """Change of a rate (e.g. the alert rate) between two samples, with a normal-approximation interval.
+
+    Treats rows as independent: with repeat customers the true interval is
+    somewhat wider.
+
+    Parameters
+    ----------
+    count_a, n_a : int
+        Events and rows of the first sample (e.g. alerts and predictions in 2025 H2).
+    count_b, n_b : int
+        The same for the second sample.
+    level : float, default=0.9
+
+    Returns
+    -------
+    dict
+        ``a`` and ``b`` (the two rates), ``difference`` (``b - a``), ``low``,
+        ``high``, ``level``.
+    """
+    from scipy.stats import norm
+
+    for name, value in (("count_a", count_a), ("n_a", n_a), ("count_b", count_b), ("n_b", n_b)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    if n_a == 0 or n_b == 0 or count_a > n_a or count_b > n_b:
+        raise ValueError(f"need 0 <= count <= n and n > 0, found {count_a}/{n_a} and {count_b}/{n_b}")
+    _check_bootstrap(10, level)
+    a, b = count_a / n_a, count_b / n_b
+    half = norm.ppf(0.5 + level / 2) * math.sqrt(a * (1 - a) / n_a + b * (1 - b) / n_b)
+    half = float(half)
+    return {"a": a, "b": b, "difference": b - a, "low": b - a - half, "high": b - a + half, "level": level}
+
 def interval_reading(result):
     """``"above 0"``, ``"below 0"`` or ``"within noise"`` (the interval contains 0) for a difference."""
     if not isinstance(result, dict) or not {"low", "high"} <= set(result):
@@ -1534,7 +1574,7 @@ def difference_table(results, digits=3):
     -------
     pandas.DataFrame
         One row per label: ``before`` (``a``), ``after`` (``b``), ``change``
-        (``b - a``), the interval (``90% interval from``, ``to``) and
+        (``b - a``), the interval (``90 % interval from``, ``to``) and
         ``reading``: ``"above 0"``, ``"below 0"`` or ``"within noise"``.
     """
     if not isinstance(results, dict) or not results:
@@ -1546,7 +1586,7 @@ def difference_table(results, digits=3):
             "before": round(result["a"], digits),
             "after": round(result["b"], digits),
             "change": round(result["difference"], digits),
-            f"{result['level']:.0%} interval from": round(result["low"], digits),
+            f"{result['level'] * 100:g} % interval from": round(result["low"], digits),
             "to": round(result["high"], digits),
             "reading": reading,
         }

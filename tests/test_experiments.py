@@ -285,6 +285,15 @@ def test_add_outliers_errors():
         fx.add_outliers(np.ones((3, 2)), scale=0)
 
 
+def test_signed():
+    assert fx.signed(-0.00001) == "+0.000"
+    assert fx.signed(0.0124) == "+0.012"
+    assert fx.signed(-0.0316) == "-0.032"
+    assert fx.signed(np.float64(0.5), decimals=1) == "+0.5"
+    with pytest.raises(TypeError, match="must be a number, got str"):
+        fx.signed("0.1")
+
+
 def test_tidy_removes_negative_zero():
     frame = pd.DataFrame({"x": [-0.00001, 0.12345], "name": ["a", "b"], "n": [1, 2]})
     out = fx.tidy(frame)

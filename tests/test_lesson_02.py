@@ -11,6 +11,7 @@ import re
 import nbformat
 import pytest
 
+from forge_lessons import experiments as fx
 from forge_lessons.course import NOTEBOOKS_DIR
 from forge_lessons.exercises import student_stub
 
@@ -141,6 +142,10 @@ def test_permutation_test_misses_selection_before_the_call(figures):
 @pytest.mark.slow
 def test_takeaways_quote_the_recorded_figures(figures):
     text = figures["takeaways"]
+
+    def format_like_the_lesson(value, fmt):
+        return fx.signed(value) if fmt == "+.3f" else format(value, fmt)
+
     for name, fmt in [
         ("scaling_gap_mean", "+.3f"),
         ("scaling_gap_forest", "+.3f"),
@@ -156,7 +161,8 @@ def test_takeaways_quote_the_recorded_figures(figures):
         ("permutation_pvalue_leak_outside", ".3f"),
         ("shuffled_score_leak_inside", ".3f"),
     ]:
-        assert format(figures[name], fmt) in text, f"takeaways do not quote {name} = {figures[name]:{fmt}}"
+        quoted = format_like_the_lesson(figures[name], fmt)
+        assert quoted in text, f"takeaways do not quote {name} = {quoted}"
     assert figures["incident_biggest_cause"] in text
 
 
@@ -250,7 +256,8 @@ def test_takeaways_are_built_from_recorded_figures(notebook):
     placeholders = re.findall(r"\{([^{}]+)\}", cell.source)
     assert placeholders
     for expression in placeholders:
-        expression = expression.split(":")[0].strip().lstrip("-")
+        expression = expression.split(":")[0].strip()
+        expression = re.sub(r"^fx\.signed\((.*)\)$", r"\1", expression).lstrip("-")
         assert expression.startswith('rec["') or expression in {"n_splits", "SMALL_N"}, (
             f"takeaway value {expression!r} does not come from the recorded figures"
         )

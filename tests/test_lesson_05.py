@@ -114,9 +114,11 @@ def test_nested_cv_is_not_above_the_non_nested_best_on_average(runs):
 
 
 @pytest.mark.slow
-def test_winners_curse_best_cv_only_rises(runs):
+def test_the_best_of_equal_candidates_looks_better_than_they_are(runs):
     for f in runs.values():
-        assert f["winners_curse_cv_gain"] >= 0
+        assert f["winners_curse_gain"] > 0
+        assert f["cv_reshuffle_sd"] > 0
+        # "within the top 5 % of the random search, the ranking is mostly noise"
         assert f["top5_score_spread"] < f["cv_standard_error"]
 
 

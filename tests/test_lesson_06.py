@@ -28,6 +28,14 @@ def test_records_every_figure_the_issue_lists(f):
     assert ISSUE_FIGURES <= set(f), f"missing: {sorted(ISSUE_FIGURES - set(f))}"
 
 
+# --- 0 · one row per transaction
+
+
+def test_dropping_retries_lowers_the_production_fraud_rate(f):
+    # The prose explains why the rates sit below lesson 00's: retried copies are mostly frauds.
+    assert f["prod_fraud_rate"] < f["prod_fraud_rate_all_rows"]
+
+
 # --- 1 · the accuracy paradox
 
 
@@ -48,9 +56,10 @@ def test_ranking_is_better_than_chance_but_precision_is_low(f):
     assert f["average_precision"] > 2 * f["test_fraud_rate"]
     assert f["precision_at_half_recall"] < 0.5, "more false alarms than frauds at half recall"
     assert f["fpr_at_half_recall"] < 0.2, "while the ROC view reports a small false positive rate"
+    assert f["false_alarms_at_half_recall"] >= f["test_frauds"] / 2, "the rate hides at least as many false alarms"
 
 
-# --- 3 · class weights move decisions, not ranking
+# --- 3 · class weights move decisions; the ranking change is read against a bootstrap by customer
 
 
 def test_class_weights_raise_recall_much_more_than_they_move_ranking(f):
@@ -58,6 +67,26 @@ def test_class_weights_raise_recall_much_more_than_they_move_ranking(f):
     assert recall_gain > 0.3
     assert abs(f["balanced_roc_auc"] - f["roc_auc"]) < recall_gain / 5
     assert f["balanced_precision"] < 0.2
+
+
+@pytest.mark.parametrize("metric", ["roc_auc", "average_precision"])
+def test_ranking_change_reading_follows_its_interval(f, metric):
+    low, high = f[f"balanced_{metric}_change_low"], f[f"balanced_{metric}_change_high"]
+    measured = f[f"balanced_{metric}_change"]
+    assert low < high
+    assert low - 1e-9 <= measured <= high + 1e-9, "the measured change lies inside its bootstrap interval"
+    reading = f[f"balanced_{metric}_change_reading"]
+    assert reading == ("below 0" if high < 0 else "above 0" if low > 0 else "within noise")
+    words = {"below 0": "fell beyond the noise", "above 0": "rose beyond the noise",
+             "within noise": "moved within the noise"}[reading]
+    label = {"roc_auc": "ROC AUC", "average_precision": "average precision"}[metric]
+    assert f"{label} {words}" in f["class_weight_ranking_note"]
+
+
+def test_ranking_intervals_are_wide_with_a_few_dozen_frauds(f):
+    # The prose warns that a test set with few frauds cannot pin average precision down.
+    width = f["balanced_average_precision_change_high"] - f["balanced_average_precision_change_low"]
+    assert width > 0.02
 
 
 # --- 4 · thresholds from costs
@@ -71,22 +100,46 @@ def test_cost_threshold_is_far_below_one_half(f):
 def test_tuned_threshold_lowers_the_expected_cost_on_the_test_set(f):
     assert f["cost_tuned_threshold"] < f["cost_default_threshold"]
     assert f["cost_default_threshold"] <= f["cost_never_flag"] + 0.1, "0.5 is close to never flagging"
+    assert f["tuned_saving"] == pytest.approx(f["cost_default_threshold"] - f["cost_tuned_threshold"])
+    assert f["tuned_saving_low"] < f["tuned_saving_high"]
+    beyond = f["tuned_saving_low"] > 0
+    assert (f["tuned_saving_reading"] == "a saving beyond the noise") == beyond
+
+
+def test_never_flagging_costs_the_fraud_rate_times_the_missed_fraud_cost(f):
+    assert f["cost_never_flag"] == pytest.approx(200 * f["test_fraud_rate"])
+    assert f["cost_never_flag_production"] == pytest.approx(200 * f["prod_fraud_rate"])
 
 
 # --- 5 · resampling
 
 
 def test_resampling_before_the_split_inflates_its_own_estimate(f):
+    # The issue's recorded names: the shortcut's average precision is far above the honest one ...
     assert f["smote_before_split_ap"] > f["smote_in_pipeline_ap"] + 0.3
     assert f["smote_before_split_ap"] > f["smote_test_ap"] + 0.3
-    # ROC AUC ignores the fraud share of the folds: what is left is the synthetic-neighbour leak.
+    # ... but it is scored on folds that are half fraud, so the prose sizes the leak with ROC AUC.
+    assert f["smote_before_split_fraud_share"] == pytest.approx(0.5)
     assert f["smote_before_split_roc_auc"] > f["smote_in_pipeline_roc_auc"] + 0.03
+
+
+def test_smote_leak_is_read_against_the_undersampling_control(f):
+    beyond = f["smote_before_split_auc_shift"] - f["undersample_before_split_auc_shift"]
+    assert f["smote_leak_beyond_control"] == pytest.approx(beyond)
+    assert f["smote_before_split_auc_shift"] == pytest.approx(
+        f["smote_before_split_roc_auc"] - f["smote_in_pipeline_roc_auc"])
+    clear = beyond > max(0.02, abs(f["smote_stratified_auc_shift"]))
+    assert f["smote_leak_is_clear"] is clear
+    assert ("no clear leak" in f["smote_leak_reading"]) is (not clear)
 
 
 def test_resampling_verdict_matches_its_measurement(f):
     assert isinstance(f["resampling_helps"], bool)
     if f["resampling_helps"]:
         assert min(f["cost_smote_tuned"], f["cost_undersample_tuned"]) < f["cost_tuned_threshold"]
+        assert "is cheaper than a tuned threshold alone" in f["resampling_verdict"]
+    else:
+        assert "cheaper than a tuned threshold alone" not in f["resampling_verdict"]
 
 
 # --- 6 · calibration
@@ -98,6 +151,25 @@ def test_class_weights_ruin_probabilities_and_calibration_repairs_them(f):
     actual = f["actual_frauds_production"]
     assert f["expected_frauds_balanced_production"] > 3 * actual
     assert abs(f["expected_frauds_calibrated_production"] - actual) < 0.5 * actual
+
+
+def test_the_plain_model_needs_no_repair(f):
+    # The lesson's verdict: without weights the probabilities are already calibrated.
+    assert f["plain_is_calibrated"] is True
+    assert f["brier_plain"] <= f["brier_after"] + 0.001
+    assert f["plain_bins_covered"] >= 7
+    actual = f["actual_frauds_production"]
+    assert abs(f["expected_frauds_plain_production"] - actual) < 0.5 * actual
+
+
+def test_calibration_verdict_follows_the_measurements(f):
+    verdict = f["calibration_verdict"]
+    if f["calibration_pays"]:
+        assert verdict.startswith("reweighting then calibrating beats the plain model")
+    elif f["plain_is_calibrated"]:
+        assert verdict.startswith("the plain model is already calibrated")
+    else:
+        assert verdict.startswith("the plain model is not well calibrated")
 
 
 # --- notebook structure (static, no execution)
@@ -128,6 +200,20 @@ def test_exercises_have_solutions_and_checks_and_later_cells_do_not_need_solutio
             continue
         used = {n.id for n in ast.walk(ast.parse(cell.source)) if isinstance(n, ast.Name)}
         assert not used & defined, f"cell {i} uses solution names {sorted(used & defined)}"
+
+
+def test_bootstrap_size_is_a_parameter():
+    parameters = next(c for c in _cells() if "parameters" in c.metadata.get("tags", []))
+    assert "N_BOOT" in parameters.source
+    later = "\n".join(c.source for c in _cells() if c.cell_type == "code" and c is not parameters)
+    assert "N_BOOT =" not in later, "N_BOOT is set only in the parameters cell"
+
+
+def test_bootstraps_resample_customers():
+    source = "\n".join(c.source for c in _cells() if c.cell_type == "code")
+    calls = source.count("ev.paired_bootstrap_cost(") + source.count("ev.paired_bootstrap_ranking(")
+    assert calls >= 4
+    assert source.count("groups=test_customers") == calls, "every bootstrap redraws customers"
 
 
 def test_leaky_demo_is_tagged_and_labelled():

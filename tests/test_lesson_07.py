@@ -80,8 +80,8 @@ def test_every_row_of_the_batch_reached_the_log(f):
 
 
 def test_batch_is_much_faster_than_row_by_row_and_the_commit_is_the_cost(f):
-    # The prose quotes the measured ratio; on any machine it is far above these floors.
-    assert f["batch_rows_per_second"] > 10 * f["row_by_row_rows_per_second"]
+    # The prose quotes the measured ratio; issue 9 asks for at least 20x (measured: hundreds).
+    assert f["batch_rows_per_second"] > 20 * f["row_by_row_rows_per_second"]
     assert f["one_transaction_rows_per_second"] > 3 * f["row_by_row_rows_per_second"]
     assert f["batch_speedup"] == pytest.approx(f["batch_rows_per_second"] / f["row_by_row_rows_per_second"])
 
@@ -96,6 +96,26 @@ def test_backtest_compares_both_versions(f):
 def test_the_log_alone_shows_the_production_drift(f):
     assert f["v1_mean_score_2026q1"] > f["v1_mean_score_2025h2"]
     assert f["v1_alert_rate_2026q1"] > f["v1_alert_rate_2025h2"]
+    # "the log alone" finds the drift: the alert rate's change is beyond its 90 % interval's noise
+    assert f["v1_alert_rate_change_low"] > 0
+    change = f["v1_alert_rate_2026q1"] - f["v1_alert_rate_2025h2"]
+    assert f["v1_alert_rate_change_low"] < change < f["v1_alert_rate_change_high"]
+
+
+def test_auc_comparisons_come_with_intervals_around_the_measured_change(f):
+    # The prose reads each change as above 0, below 0 or within noise from these intervals.
+    v1_change = f["v1_roc_auc_2026q1"] - f["v1_roc_auc_2025h2"]
+    assert f["v1_roc_auc_change_low"] < v1_change < f["v1_roc_auc_change_high"]
+    assert f["v2_minus_v1_roc_auc_low"] < f["v2_minus_v1_roc_auc_2026q1"] < f["v2_minus_v1_roc_auc_high"]
+    # A quarter holds a few dozen to about a hundred and twenty frauds: the intervals are wide, not degenerate.
+    assert 0.01 < f["v1_roc_auc_change_high"] - f["v1_roc_auc_change_low"] < 0.5
+    assert 0.005 < f["v2_minus_v1_roc_auc_high"] - f["v2_minus_v1_roc_auc_low"] < 0.3
+
+
+def test_calibration_gaps_are_small_next_to_the_fraud_rate(f):
+    # The prose reads the gaps against ±0.005 (a branch each way); both stay far below the ~0.02 fraud rate.
+    assert abs(f["v1_calibration_gap_2025h2"]) < 0.01
+    assert abs(f["v1_calibration_gap_2026q1"]) < 0.01
 
 
 def test_backtest_figures_are_sane(f):
@@ -133,6 +153,17 @@ def test_student_version_sets_every_checked_answer_to_none():
         answer = call.args[1]
         assert isinstance(answer, ast.Name), check.source[:80]
         assert f"{answer.id} = None" in student_stub(cell.source), f"the student version leaves {answer.id} undefined"
+
+
+def test_the_lesson_tells_how_to_use_your_own_postgresql():
+    cells = nbformat.read(PATH, as_version=4).cells
+    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    assert "DATABASE_URL" in cells[0].source and "scratch" in cells[0].source
+    assert "### Your own PostgreSQL" in text
+    for needed in ("scratch database", "DATABASE_URL", "--param DATABASE_URL=", "PGPASSWORD", "search_path"):
+        assert needed in text, needed
+    parameters = next(c for c in cells if "parameters" in c.metadata.get("tags", []))
+    assert 'DATABASE_URL = ""' in parameters.source
 
 
 def test_timing_cells_are_excluded_from_output_comparison():

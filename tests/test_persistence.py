@@ -272,3 +272,19 @@ def test_validate_loaded_model(model, data):
     other = make_model().fit(X, 1 - y)
     assert "scores differently" in persistence.validate_loaded_model(other, model, X)
     assert "predict_proba" in persistence.validate_loaded_model("model", model, X)
+
+
+def test_format_card_is_short_and_stable(card, model, tmp_path):
+    saved = persistence.save_model(model, tmp_path / "m.skops", card)
+    text = persistence.format_card(saved)
+    lines = text.splitlines()
+    assert lines[0].split() == ["model_version", "fraud-lr-2025-07-01"]
+    assert "model_file_sha256" not in text and saved["model_file_sha256"] not in text  # changes at every save
+    assert saved["data_hash"][:16] in text and saved["data_hash"] not in text
+    python = saved["library_versions"]["python"]
+    assert f"python {'.'.join(python.split('.')[:2])}," in text
+    assert all(len(line) < 200 for line in lines)
+    with pytest.raises(ValueError, match="missing key"):
+        persistence.format_card({"model_version": "v1"})
+    with pytest.raises(ValueError, match="model card"):
+        persistence.format_card("card")

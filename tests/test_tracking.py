@@ -501,6 +501,109 @@ def test_backtest_rows_are_the_joined_rows(engine):
     assert list(rows.columns) == ["model_version", "month", "entity_id", "probability_score", "prediction_value", "label"]
 
 
+
+def test_compare_latest_finds_entities_where_table_and_view_differ(engine):
+    rows = batch(4)
+    tracking.log_predictions(engine, rows)
+    tracking.upsert_latest(engine, rows)
+    assert tracking.compare_latest(engine) == {"table_rows": 4, "view_rows": 4, "differing": 0}
+    # the forgetful upsert of the source material: the table now lies about one entity's version
+    newer = batch(1, version="v2", offset="1D")
+    tracking.log_predictions(engine, newer)
+    forgetful = tracking.UPSERT_LATEST_SQL.replace("    model_version     = excluded.model_version,\n", "")
+    tracking.upsert_latest(engine, newer, sql=forgetful)
+    assert tracking.compare_latest(engine)["differing"] == 1
+    tracking.log_predictions(engine, batch(1, start=10))  # in the log (and the view) only
+    assert tracking.compare_latest(engine) == {"table_rows": 4, "view_rows": 5, "differing": 2}
+    with pytest.raises(TypeError, match="SQLAlchemy Engine"):
+        tracking.compare_latest("sqlite://")
+
+
+def test_pick_reads_one_cell_of_a_rollup():
+    table = pd.DataFrame({"model_version": ["v1", "v1"], "period": ["a", "b"], "n": [3, 4]})
+    assert tracking.pick(table, "v1", "b", "n") == 4.0
+    with pytest.raises(ValueError, match=r"expected one row for \('v2', 'a'\), found 0"):
+        tracking.pick(table, "v2", "a", "n")
+    with pytest.raises(ValueError, match="column 'brier' is missing"):
+        tracking.pick(table, "v1", "a", "brier")
+    with pytest.raises(TypeError, match="DataFrame"):
+        tracking.pick([1], "v1", "a", "n")
+
+
+def test_work_folder_separates_profiles_seeds_and_databases():
+    a = tracking.work_folder("lesson_test", "quick", 1)
+    b = tracking.work_folder("lesson_test", "quick", 1, "postgresql+psycopg://u:secret@h/db")
+    try:
+        assert a.is_dir() and a.name == "quick-seed1"
+        assert b.name.startswith("quick-seed1-") and "secret" not in str(b)
+        assert tracking.work_folder("lesson_test", "quick", 2) != a
+    finally:
+        import shutil
+
+        shutil.rmtree(a.parent)
+    with pytest.raises(ValueError, match="notebook must be a lesson name"):
+        tracking.work_folder("../escape", "quick", 1)
+    with pytest.raises(ValueError, match="seed must be an integer"):
+        tracking.work_folder("lesson_test", "quick", "1")
+
+
+def test_roc_auc_interval_matches_sklearn_and_covers_it():
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400)
+    score = np.round(rng.random(400) + 0.4 * y, 1)  # many ties
+    result = tracking.roc_auc_interval(y, score, random_state=0)
+    assert result["roc_auc"] == pytest.approx(roc_auc_score(y, score))
+    assert result["low"] < result["roc_auc"] < result["high"] and result["resampled"] == "rows"
+    grouped = tracking.roc_auc_interval(y, score, groups=np.arange(400) // 10, random_state=0)
+    assert grouped["resampled"] == "groups" and grouped["roc_auc"] == result["roc_auc"]
+    assert tracking.roc_auc_interval(y, score, random_state=0) == result  # seeded
+    with pytest.raises(ValueError, match="only label 0"):
+        tracking.roc_auc_interval(np.zeros(5), np.arange(5))
+    with pytest.raises(ValueError, match="same length"):
+        tracking.roc_auc_interval(y, score[:-1])
+    with pytest.raises(ValueError, match="labels must be 0 or 1"):
+        tracking.roc_auc_interval(y * 2, score)
+    with pytest.raises(ValueError, match="groups must hold one value per row"):
+        tracking.roc_auc_interval(y, score, groups=[1, 2])
+    with pytest.raises(ValueError, match="n_boot"):
+        tracking.roc_auc_interval(y, score, n_boot=3)
+    with pytest.raises(ValueError, match="level"):
+        tracking.roc_auc_interval(y, score, level=90)
+
+
+def test_auc_differences_read_a_real_gain_and_noise_correctly():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 600)
+    weak = rng.random(600) + 0.2 * y
+    strong = rng.random(600) + 1.0 * y
+    gain = tracking.paired_roc_auc_difference(y, weak, strong, random_state=0)
+    assert gain["difference"] == pytest.approx(gain["b"] - gain["a"]) and gain["difference"] > 0.2
+    assert tracking.interval_reading(gain) == "above 0" and gain["share_above_0"] == 1.0
+    same = tracking.paired_roc_auc_difference(y, weak, weak + rng.normal(0, 1e-3, 600), random_state=0)
+    assert tracking.interval_reading(same) == "within noise"
+    drop = tracking.roc_auc_change(y, strong, y[:300], weak[:300], random_state=0)
+    assert tracking.interval_reading(drop) == "below 0"
+    table = tracking.difference_table({"gain": gain, "drop": drop})
+    assert list(table["reading"]) == ["above 0", "below 0"]
+    assert list(table.columns) == ["before", "after", "change", "90 % interval from", "to", "reading"]
+    with pytest.raises(ValueError, match="expected a result"):
+        tracking.interval_reading({"difference": 1})
+    with pytest.raises(ValueError, match="non-empty dict"):
+        tracking.difference_table({})
+
+
+def test_rate_change_interval():
+    result = tracking.rate_change(219, 4887, 394, 4921)
+    assert result["difference"] == pytest.approx(394 / 4921 - 219 / 4887)
+    assert 0 < result["low"] < result["difference"] < result["high"]
+    assert tracking.interval_reading(tracking.rate_change(50, 1000, 52, 1000)) == "within noise"
+    with pytest.raises(ValueError, match="count <= n"):
+        tracking.rate_change(5, 3, 1, 10)
+    with pytest.raises(ValueError, match="n_a must be a non-negative integer"):
+        tracking.rate_change(1, 2.5, 1, 10)
+
 def test_month_of_compiles_for_both_dialects():
     from sqlalchemy.dialects import postgresql, sqlite
 

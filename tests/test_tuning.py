@@ -74,6 +74,13 @@ def test_unfitted_search_is_refused():
         tuning.compute_seconds(GridSearchCV(LogisticRegression(), {"C": [1.0]}))
 
 
+def test_warm_up_workers():
+    assert tuning.warm_up_workers(1) == 1
+    assert 1 <= tuning.warm_up_workers(2) <= 2
+    with pytest.raises(ValueError, match="n_jobs must be a positive integer or -1"):
+        tuning.warm_up_workers(0)
+
+
 def test_stopwatch_measures():
     with tuning.Stopwatch() as watch:
         time.sleep(0.01)
@@ -312,7 +319,8 @@ def test_plots_return_axes_and_check_columns():
     axes = tuning.plot_cost_growth(cost)
     assert axes[0].get_yscale() == "log" and axes[0].get_title()
     frontier = pd.DataFrame({"method": ["grid", "random", "random"], "compute_seconds": [10.0, 2.0, 4.0],
-                             "best_cv": [0.8, 0.79, 0.8], "test_score": [0.78, 0.77, 0.78]})
+                             "best_cv": [0.8, 0.79, 0.8], "test_score": [0.78, 0.77, 0.78],
+                             "candidates": [8, 2, 4]})
     axes = tuning.plot_frontier(frontier)
     assert axes[1].get_legend() is not None and axes[0].get_xlabel()
     curse = tuning.expected_best_of_k([0.7, 0.8, 0.75])

@@ -1,0 +1,211 @@
+"""Unit tests of forge_lessons.capstone: segments, the prediction-log batch, scores from the log, figures, validators.
+
+The Dockerfile checker of the same module is tested in tests/test_dockerfile.py.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from sklearn.compose import ColumnTransformer  # noqa: E402
+from sklearn.impute import SimpleImputer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+from forge_lessons import capstone, golden, tracking  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def transactions():
+    rng = np.random.default_rng(0)
+    n = 400
+    return pd.DataFrame(
+        {
+            "transaction_id": np.arange(n),
+            "customer_id": rng.integers(1, 41, n),
+            "timestamp": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 365 * 24, n), unit="h"),
+            "amount": np.round(np.exp(rng.normal(3, 1, n)), 2),
+            "channel": rng.choice(["chip", "online", "contactless"], n),
+            "distance_from_home_km": np.where(rng.random(n) < 0.3, np.nan, rng.gamma(1.0, 80, n)),
+            "customer_tenure_days": np.where(rng.random(n) < 0.05, np.nan, rng.uniform(0, 3000, n)),
+            "is_fraud": (rng.random(n) < 0.1).astype(int),
+        }
+    )
+
+
+# ----------------------------------------------------------------------------- segments
+
+
+def test_customer_profile_has_one_row_per_customer(transactions):
+    profile = capstone.customer_profile(transactions)
+    assert list(profile.columns) == list(capstone.PROFILE_COLUMNS)
+    assert profile.index.name == "customer_id" and len(profile) == transactions["customer_id"].nunique()
+    assert not profile.isna().any().any()
+    one = transactions[transactions["customer_id"] == profile.index[0]]
+    assert profile.iloc[0]["log_transactions"] == pytest.approx(np.log(len(one)))
+    assert profile.iloc[0]["online_share"] == pytest.approx((one["channel"] == "online").mean())
+    assert profile.iloc[0]["night_share"] == pytest.approx((one["timestamp"].dt.hour < 6).mean())
+    assert profile["online_share"].between(0, 1).all() and profile["far_from_home_share"].between(0, 1).all()
+
+
+@pytest.mark.parametrize(
+    "frame, error, message",
+    [
+        ("not a frame", TypeError, "frame must be a DataFrame of transactions, got str"),
+        (pd.DataFrame({"customer_id": [1]}), ValueError, r"frame lacks column\(s\) \['timestamp'"),
+    ],
+)
+def test_customer_profile_rejects_bad_input(frame, error, message):
+    with pytest.raises(error, match=message):
+        capstone.customer_profile(frame)
+
+
+def test_customer_profile_rejects_an_empty_frame(transactions):
+    with pytest.raises(ValueError, match="frame has no transactions"):
+        capstone.customer_profile(transactions.iloc[:0])
+
+
+def test_renumbered_segments_are_not_changes():
+    a = np.array([0, 0, 1, 1, 2, 2, 2])
+    b = np.array([2, 2, 0, 0, 1, 1, 1])  # same segments, other numbers
+    result = capstone.compare_segmentations(a, b)
+    assert result["changed"] == 0 and result["share"] == 0
+    assert result["mapping"] == {2: 0, 0: 1, 1: 2}
+    assert np.trace(result["table"].loc[[0, 1, 2], [0, 1, 2]].to_numpy()) == len(a)
+
+
+def test_moved_items_are_counted_once():
+    a = np.array([0, 0, 0, 1, 1, 1, 2, 2])
+    b = np.array([5, 5, 7, 7, 7, 7, 9, 5])  # one item of segment 0 and one of segment 2 moved
+    result = capstone.compare_segmentations(a, b)
+    assert result["changed"] == 2 and result["share"] == pytest.approx(2 / 8)
+
+
+def test_segmentations_of_different_lengths_are_refused():
+    with pytest.raises(ValueError, match="the same items: 3 versus 2 labels"):
+        capstone.compare_segmentations([0, 1, 1], [0, 1])
+    with pytest.raises(ValueError, match="one-dimensional"):
+        capstone.compare_segmentations([[0, 1]], [[0, 1]])
+    with pytest.raises(ValueError, match="empty"):
+        capstone.compare_segmentations([], [])
+
+
+def test_inertia_plot_has_title_labels_and_legend():
+    ax = capstone.plot_inertia_runs([10.0, 11.0, 12.5, 10.0], {"n_init=10": 10.0, "auto": 11.0})
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    assert len(ax.get_legend().get_texts()) == 3
+    with pytest.raises(ValueError, match="non-empty 1-D array of finite numbers"):
+        capstone.plot_inertia_runs([], {"a": 1})
+    with pytest.raises(ValueError, match="marks must be a non-empty dict"):
+        capstone.plot_inertia_runs([1.0], {})
+
+
+# ----------------------------------------------------------------------------- the prediction log
+
+
+def test_prediction_rows_fit_the_log(transactions, tmp_path):
+    batch = capstone.prediction_rows(
+        transactions["transaction_id"], model_version="v1", probability=np.linspace(0, 1, len(transactions)),
+        decision=np.arange(len(transactions)) % 2, feature_hash="abc123", created_at=transactions["timestamp"],
+    )
+    assert tuple(batch.columns) == tracking.PREDICTION_COLUMNS
+    engine = tracking.connect(default_path=tmp_path / "log.sqlite")
+    tracking.create_schema(engine)
+    assert tracking.log_predictions(engine, batch) == len(transactions)
+    tracking.record_outcomes(engine, pd.DataFrame({
+        "entity_id": transactions["transaction_id"].astype(str), "label": transactions["is_fraud"],
+        "observed_at": transactions["timestamp"] + pd.Timedelta(days=30),
+    }))
+    scores = capstone.scores_by_version(tracking.backtest_rows(engine), n_boot=50)
+    assert list(scores.index) == ["v1"] and scores.loc["v1", "n"] == len(transactions)
+    assert scores.loc["v1", "frauds"] == transactions["is_fraud"].sum()
+    from sklearn.metrics import roc_auc_score
+
+    assert scores.loc["v1", "roc_auc"] == pytest.approx(roc_auc_score(transactions["is_fraud"], batch["probability_score"]))
+    assert scores.loc["v1", "se"] > 0
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"probability": [0.1]}, "probability has 1 values but there are 2 ids"),
+        ({"model_version": ""}, "model_version must be a non-empty string"),
+        ({"feature_hash": None}, "feature_hash must be a non-empty string"),
+    ],
+)
+def test_prediction_rows_reject_bad_batches(kwargs, message):
+    arguments = {"model_version": "v", "probability": [0.1, 0.2], "decision": [0, 1], "feature_hash": "h",
+                 "created_at": pd.to_datetime(["2026-01-01", "2026-01-02"])}
+    arguments.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        capstone.prediction_rows([1, 2], **arguments)
+
+
+def test_scores_by_version_needs_log_rows_with_both_classes():
+    with pytest.raises(ValueError, match="expected the rows of tracking.backtest_rows"):
+        capstone.scores_by_version(pd.DataFrame({"x": [1]}))
+    rows = pd.DataFrame({"model_version": ["v"] * 3, "probability_score": [0.1, 0.2, 0.3], "label": [0, 0, 0]})
+    with pytest.raises(ValueError, match="model version 'v': the outcomes hold one class only"):
+        capstone.scores_by_version(rows)
+    with pytest.raises(ValueError, match="no logged prediction has an outcome yet"):
+        capstone.scores_by_version(rows.iloc[:0])
+
+
+def test_dev_versus_prod_chart():
+    table = pd.DataFrame(
+        {"dev_estimate": [0.9, 0.8], "dev_se": [0.02, 0.03], "production": [0.7, 0.75], "production_se": [0.02, 0.02]},
+        index=["leaky", "fixed"],
+    )
+    ax = capstone.plot_dev_vs_prod(table)
+    assert ax.get_title() and ax.get_xlabel() and "ROC AUC" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["leaky", "fixed"]
+    assert {t.get_text() for t in ax.texts} == {"0.900", "0.800", "0.700", "0.750"}
+    with pytest.raises(ValueError, match="table needs columns"):
+        capstone.plot_dev_vs_prod(table.drop(columns="dev_se"))
+
+
+# ----------------------------------------------------------------------------- exercise validator
+
+
+@pytest.fixture(scope="module")
+def imputation_case():
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"a": rng.normal(size=300), "b": np.where(rng.random(300) < 0.3, np.nan, rng.normal(size=300))})
+    y = (X["a"] + rng.normal(size=300) > 1).astype(int)
+
+    def build(strategy):
+        prep = ColumnTransformer([("num", make_pipeline(SimpleImputer(strategy=strategy), StandardScaler()), ["a", "b"])])
+        return Pipeline([("prep", prep), ("clf", LogisticRegression())])
+
+    approved = build("median").fit(X, y)
+    stored = golden.build_golden_set(approved, X.iloc[:40], model_version="v")
+    return X, y, build, stored
+
+
+def test_validator_accepts_the_intended_model(imputation_case):
+    X, y, build, stored = imputation_case
+    validate = capstone.validate_altered_model(stored, strategy="mean")
+    assert validate(build("mean").fit(X, y)) is None
+
+
+def test_validator_explains_wrong_answers(imputation_case):
+    X, y, build, stored = imputation_case
+    validate = capstone.validate_altered_model(stored, strategy="mean")
+    assert "not fitted yet" in validate(build("mean"))
+    assert "uses strategy ['median'], expected 'mean'" in validate(build("median").fit(X, y))
+    assert "found str" in validate("a model")
+    assert "no SimpleImputer found" in validate(LogisticRegression().fit(X.fillna(0), y))
+    with pytest.raises(TypeError, match="golden must be a GoldenSet"):
+        capstone.validate_altered_model("not a golden set")
