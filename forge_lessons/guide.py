@@ -4,7 +4,8 @@
 ``<!-- generated:NAME -->`` and ``<!-- /generated:NAME -->`` markers, which
 :func:`update_guide` rewrites: ``timings`` from the runner's ``summary.json``
 (a full-profile run of every lesson, so the guide never quotes a time typed by
-hand) and ``exercises`` from the notebooks' exercise prompts.
+hand) and ``exercises``: each lesson's objectives and exercise prompts, read
+from the notebooks.
 """
 
 import json
@@ -55,9 +56,13 @@ def timings_block(summary, notebooks_dir=NOTEBOOKS_DIR):
 
 
 def exercises_block(notebooks_dir=NOTEBOOKS_DIR):
-    """Return a markdown list of every lesson's exercises (the first line of each prompt)."""
+    """Return, per lesson, its objectives and its exercises (the first line of each prompt), in markdown."""
     lines = []
     for path in catalog.lesson_paths(notebooks_dir):
+        info = catalog.describe(path)
+        lines.append(f"### {info['number']} · {info['title']} ({info['minutes']} min)\n")
+        lines.append("Objectives:")
+        lines += [f"- {objective}" for objective in info["objectives"]]
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         prompts = []
         for index, cell in enumerate(cells):
@@ -66,9 +71,10 @@ def exercises_block(notebooks_dir=NOTEBOOKS_DIR):
                 text = "".join(before[-1]["source"]).strip() if before else ""
                 first = next((l for l in text.splitlines() if l.strip()), "(no prompt)")
                 prompts.append(re.sub(r"^#+\s*", "", first).strip())
-        lines.append(f"- **{path.stem}** — {len(prompts)} exercises:")
-        lines += [f"  - {prompt}" for prompt in prompts]
-    return "\n".join(lines)
+        lines.append(f"\nExercises in `{path.name}` ({len(prompts)}):")
+        lines += [f"- {prompt}" for prompt in prompts]
+        lines.append("")
+    return "\n".join(lines).rstrip()
 
 
 def replace_block(text, name, content):

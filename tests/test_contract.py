@@ -146,6 +146,13 @@ def test_check_summary_counts_and_messages():
     failed = summary[summary["status"] == "failed"]
     assert "check_no_attributes_set_in_init" in set(failed["check"])
     assert failed["message"].str.contains(":").all()
+    # one row per distinct failure; a check scikit-learn runs twice is counted, not repeated
+    assert failed["check"].is_unique
+    assert failed.set_index("check").loc["check_transformer_general", "runs"] == 2
+    assert failed["runs"].sum() == counts["failed"]
+    # an assertion without a message is explained by what the check tests
+    message = failed.set_index("check").loc["check_estimators_fit_returns_self", "message"]
+    assert "no message; the check: Check if self is returned" in message
     clean = contract.check_summary(check_estimator(FixedClipper(), on_fail=None, on_skip=None))
     assert "failed" not in clean.attrs["counts"]
 

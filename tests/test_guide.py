@@ -54,9 +54,9 @@ def test_timings_refuse_unusable_summaries(tmp_path, summary, message):
 
 def test_exercises_are_listed_from_their_prompts(tmp_path):
     _lessons(tmp_path)
-    assert guide.exercises_block(tmp_path).splitlines() == [
-        "- **00_a** — 1 exercises:", "  - Exercise 1", "- **01_b** — 1 exercises:", "  - Exercise 1",
-    ]
+    block = guide.exercises_block(tmp_path)
+    assert block.startswith("### 00 · T (10 min)\n\nObjectives:\n- x;\n- y.\n\nExercises in `00_a.ipynb` (1):\n- Exercise 1")
+    assert "### 01 · T (30 min)" in block
 
 
 def test_update_rewrites_only_generated_blocks(tmp_path):
