@@ -14,8 +14,10 @@ this module carries what would otherwise be copied between cells:
 - paired bootstraps of a cost difference and of a ranking-metric difference,
   resampling whole customers (a cluster bootstrap) when the rows of one
   customer are not independent, and a table of their results;
-- error bars for a reliability (calibration) curve;
+- the bins of a reliability (calibration) curve with binomial intervals, and
+  error bars for ``CalibrationDisplay``;
 - precision among the k highest scores (an alert budget);
+- a Markdown bullet list of measured sentences (``bullets``);
 - validators for the lesson's exercises.
 
 Conventions: the positive class (fraud) is ``1``; a transaction is flagged

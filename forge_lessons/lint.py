@@ -612,7 +612,6 @@ class Analyzer:
         self.demo_cells = set(demo_cells)
         self.env = {}
         self.findings = []
-        self.notes = []
         self.internal_errors = []
         self._counter = 0
         self.splits = {}
@@ -623,7 +622,6 @@ class Analyzer:
         self.reported_keys = set()
         self.pending = {}
         self.evals = []
-        self.heldout = {}
         self.fits = []
         self.cell = 1
         self.depth = 0
@@ -867,7 +865,7 @@ class Analyzer:
         self.loop_kinds[loop_id] = "fold" if fold else "other"
         try:
             if target is not None:
-                self.bind(target, element, node, loop_var=True)
+                self.bind(target, element, node)
             self.exec_body(body)
         finally:
             self.loop_stack.pop()
@@ -880,7 +878,7 @@ class Analyzer:
         return est
 
     # -- binding ------------------------------------------------------------
-    def bind(self, target, value, node, loop_var=False):
+    def bind(self, target, value, node):
         if isinstance(target, ast.Name):
             if isinstance(value, Unknown):
                 value = Unknown(target.id)
@@ -902,7 +900,7 @@ class Analyzer:
                     item = items[i] if i < len(items) else Unknown()
                 else:
                     item = Unknown()
-                self.bind(element, item, node, loop_var)
+                self.bind(element, item, node)
         elif isinstance(target, ast.Subscript):
             # df["col"] = value, df.loc[mask, "col"] = value: the frame now holds the value.
             base = target.value
@@ -1143,7 +1141,7 @@ class Analyzer:
                 self.loop_stack.append(loop_id)
                 self.loop_kinds[loop_id] = "fold" if fold else "other"
                 pushed += 1
-                self.bind(generator.target, element, node, loop_var=True)
+                self.bind(generator.target, element, node)
                 for condition in generator.ifs:
                     self.eval(condition)
             results = [self.eval(e) for e in elements]
@@ -1422,17 +1420,12 @@ class Analyzer:
                 return Seq([source, Data(source.rows, frozenset(), False, None, "y")], "tuple")
             return source
         if last[:1].isupper() and last not in ("True", "False", "None"):
-            values = self._eval_args(node)
+            self._eval_args(node)
             role = classify(last)
             if role == "splitter":
                 return Splitter(last)
             est = Est(self._fresh(), last, role)
-            if role == "pre" and last in ("ColumnTransformer", "FeatureUnion"):
-                est.steps = []
-            est.varies_in = set(self.loop_stack)
-            if last in _DUMMIES:
-                est.cls = last
-            del values
+            est.varies_in = set(self.loop_stack)  # an estimator built inside a loop differs per iteration
             return est
         values = self._eval_args(node)
         data = [v for v in values if isinstance(v, (Data, Stat))]
@@ -1515,7 +1508,6 @@ class Analyzer:
             outputs.append(self._part(value, sid, "train"))
             test = self._part(value, sid, "test")
             outputs.append(test)
-            self.heldout.setdefault(_key(test.rows), test.rows)
         return Seq(outputs, "tuple")
 
     def do_cv(self, node, name):

@@ -41,9 +41,9 @@ __all__ = [
     "compute_seconds",
     "count_fits",
     "dask_client",
+    "describe_client",
     "expected_best_of_k",
     "n_fits",
-    "describe_client",
     "parse_scheduler_address",
     "plot_cost_growth",
     "plot_frontier",
@@ -137,7 +137,18 @@ def compute_seconds(search):
 
 
 def n_fits(search):
-    """Number of fits a finished search made: evaluations × folds (+ 1 refit)."""
+    """Number of fits a finished search made.
+
+    Parameters
+    ----------
+    search : fitted BaseSearchCV
+
+    Returns
+    -------
+    int
+        Evaluated candidates (all successive-halving iterations included)
+        × folds, plus one for the refit when ``refit`` is set.
+    """
     results = _check_search(search)
     refit = 1 if getattr(search, "refit", False) else 0
     return len(results["params"]) * _n_splits(results) + refit

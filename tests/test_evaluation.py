@@ -12,7 +12,7 @@ from sklearn.compose import ColumnTransformer  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
 from sklearn.dummy import DummyClassifier  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.metrics import confusion_matrix, make_scorer  # noqa: E402
+from sklearn.metrics import average_precision_score, confusion_matrix, make_scorer, roc_auc_score  # noqa: E402
 from sklearn.model_selection import FixedThresholdClassifier, TunedThresholdClassifierCV  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: E402
@@ -173,10 +173,19 @@ def test_expected_cost_curve_rejects_bad_input(score, thresholds, message):
 def test_plot_cost_curve_draws_curves_and_marks(rare):
     X, y, model = rare
     curve = ev.expected_cost_curve(y, model.predict_proba(X)[:, 1], COSTS)
-    ax = ev.plot_cost_curve({"test": curve, "pair": (curve["threshold"], curve["cost"])}, marks={"default": 0.5})
-    labels = [line.get_label() for line in ax.get_lines()]
-    assert labels == ["test", "pair", "default (0.500)"]
-    assert ax.get_xscale() == "log" and ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    ax = ev.plot_cost_curve({"test": curve, "pair": (curve["threshold"], curve["cost"])},
+                            marks={"default": 0.5, "tuned": 0.05, "formula": 0.05})
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["test", "pair", "default (0.500)", "tuned (0.050)", "formula (0.050)"]
+    assert ax.get_xscale() == "log" and ax.get_title() and ax.get_xlabel()
+    assert ax.get_ylabel() == "expected cost per transaction (€)"
+    # Marks at the same threshold differ in line style and marker, so both stay visible.
+    handles = ax.get_legend().legend_handles[-2:]
+    assert handles[0].get_linestyle() != handles[1].get_linestyle()
+    assert handles[0].get_marker() != handles[1].get_marker()
+    markers = [line for line in ax.get_lines() if line.get_marker() not in ("None", None, "")]
+    heights = [line.get_ydata()[0] for line in markers]
+    assert len(markers) == 3 and len(set(heights)) == 3
 
 
 @pytest.mark.parametrize(
@@ -192,6 +201,11 @@ def test_plot_cost_curve_draws_curves_and_marks(rare):
 def test_plot_cost_curve_rejects_bad_curves(curves, message):
     with pytest.raises(ValueError, match=message):
         ev.plot_cost_curve(curves)
+
+
+def test_plot_cost_curve_rejects_marks_that_are_not_a_dict():
+    with pytest.raises(ValueError, match="marks must be a dict"):
+        ev.plot_cost_curve({"x": ([0.1, 0.2], [1.0, 2.0])}, marks=[0.5])
 
 
 # ----------------------------------------------------------------------------- ROC / PR
@@ -238,6 +252,18 @@ def test_evaluation_table_reads_thresholds_and_costs(rare):
     assert table.loc["plain", "flagged"] == model.predict(X).sum()
 
 
+def test_evaluation_table_counts_add_up_to_the_cost(rare):
+    X, y, model = rare
+    row = ev.evaluation_table({"tuned": FixedThresholdClassifier(model, threshold=0.1).fit(X, y)}, X, y, COSTS).iloc[0]
+    assert row["caught"] + row["missed"] == y.sum()
+    assert row["caught"] + row["false_alarms"] == row["flagged"]
+    total = row["missed"] * 200 + row["false_alarms"] * 10 + row["caught"] * 10
+    assert row["total_cost"] == pytest.approx(total)
+    assert row["cost"] == pytest.approx(total / len(y))
+    assert row["recall"] == pytest.approx(row["caught"] / y.sum())
+    assert row["precision"] == pytest.approx(row["caught"] / row["flagged"])
+
+
 def test_evaluation_table_rejects_non_classifiers(rare):
     X, y, _ = rare
     with pytest.raises(ValueError, match="non-empty dict"):
@@ -255,11 +281,38 @@ def test_paired_bootstrap_cost_difference_and_interval():
     want = ev.expected_cost(y, never, COSTS) - ev.expected_cost(y, perfect, COSTS)
     assert result["difference"] == pytest.approx(want)
     assert 0 < result["low"] < result["difference"] < result["high"]
-    assert result["share_b_cheaper"] == 1.0
+    assert result["share_b_cheaper"] == 1.0 and result["resampled"] == "rows" and result["n_boot"] == 500
     again = ev.paired_bootstrap_cost(y, never, perfect, COSTS, n_boot=500, random_state=1)
     assert again == result
     same = ev.paired_bootstrap_cost(y, never, never, COSTS, n_boot=50)
     assert same["difference"] == same["low"] == same["high"] == 0 and same["share_b_cheaper"] == 0
+
+
+def _clustered(n_customers=150, rows_per_customer=8, seed=0):
+    """Labels that are constant within a customer: rows of a customer are not independent."""
+    rng = np.random.default_rng(seed)
+    customer = np.repeat(np.arange(n_customers), rows_per_customer)
+    fraudster = rng.random(n_customers) < 0.1
+    return fraudster[customer].astype(int), customer
+
+
+def test_cluster_bootstrap_is_wider_than_a_row_bootstrap_when_customers_repeat():
+    y, customer = _clustered()
+    never = np.zeros_like(y)
+    rows = ev.paired_bootstrap_cost(y, never, y, COSTS, n_boot=1000, random_state=0)
+    groups = ev.paired_bootstrap_cost(y, never, y, COSTS, groups=customer, n_boot=1000, random_state=0)
+    assert groups["resampled"] == "groups" and groups["difference"] == rows["difference"]
+    # Eight identical rows per customer: redrawing rows pretends to have eight times the evidence.
+    assert groups["high"] - groups["low"] > 2 * (rows["high"] - rows["low"])
+
+
+def test_cluster_bootstrap_with_one_row_per_group_is_the_row_bootstrap():
+    rng = np.random.default_rng(2)
+    y = (rng.random(300) < 0.1).astype(int)
+    pred = (rng.random(300) < 0.2).astype(int)
+    rows = ev.paired_bootstrap_cost(y, pred, y, COSTS, n_boot=200, random_state=3)
+    ids = ev.paired_bootstrap_cost(y, pred, y, COSTS, groups=np.arange(300), n_boot=200, random_state=3)
+    assert rows["low"] == pytest.approx(ids["low"]) and rows["high"] == pytest.approx(ids["high"])
 
 
 @pytest.mark.parametrize(
@@ -268,12 +321,165 @@ def test_paired_bootstrap_cost_difference_and_interval():
         ({"pred_b": [0, 1]}, "same length"),
         ({"n_boot": 0}, "n_boot must be a positive integer"),
         ({"n_boot": 2.5}, "n_boot must be a positive integer"),
+        ({"groups": [1, 2]}, "groups has 2 values but y_true has 3"),
+        ({"groups": [1, None, 2]}, "missing values"),
+        ({"groups": [[1, 2, 3]]}, "one-dimensional"),
     ],
 )
 def test_paired_bootstrap_cost_rejects_bad_input(kwargs, message):
     args = {"y_true": [0, 1, 0], "pred_a": [0, 0, 0], "pred_b": [0, 1, 0], "costs": COSTS, **kwargs}
     with pytest.raises(ValueError, match=message):
         ev.paired_bootstrap_cost(**args)
+
+
+@pytest.mark.parametrize("metric, sklearn_metric", [("average_precision", average_precision_score),
+                                                    ("roc_auc", roc_auc_score)])
+def test_weighted_ranking_metrics_match_scikit_learn_with_sample_weights(metric, sklearn_metric):
+    rng = np.random.default_rng(4)
+    y = (rng.random(400) < 0.1).astype(int)
+    score = np.round(rng.random(400) + 0.4 * y, 1)  # rounded: many ties
+    weights = rng.integers(0, 3, size=(5, 400)).astype(float)
+    got = ev._weighted_ranking(y, score, weights, metric)
+    want = [sklearn_metric(y, score, sample_weight=w) for w in weights]
+    assert got == pytest.approx(want)
+
+
+def test_paired_bootstrap_ranking_difference_interval_and_direction():
+    rng = np.random.default_rng(5)
+    y, customer = _clustered(n_customers=300, rows_per_customer=3, seed=5)
+    good = y + rng.normal(0, 0.5, len(y))
+    noise = rng.normal(0, 1, len(y))
+    result = ev.paired_bootstrap_ranking(y, noise, good, metric="roc_auc", groups=customer, n_boot=300,
+                                         random_state=0)
+    assert result["a"] == pytest.approx(roc_auc_score(y, noise))
+    assert result["b"] == pytest.approx(roc_auc_score(y, good))
+    assert result["difference"] == pytest.approx(result["b"] - result["a"])
+    assert 0 < result["low"] < result["difference"] < result["high"]
+    assert result["share_b_better"] == 1.0 and ev.interval_reading(result) == "above 0"
+    ap = ev.paired_bootstrap_ranking(y, good, good, groups=customer, n_boot=50)
+    assert ap["a"] == pytest.approx(average_precision_score(y, good))
+    assert ap["difference"] == ap["low"] == ap["high"] == 0
+    assert ev.interval_reading(ap) == "within noise"
+
+
+def test_paired_bootstrap_ranking_leaves_out_resamples_without_frauds():
+    y = np.array([1] + [0] * 49)
+    score = np.linspace(1, 0, 50)
+    result = ev.paired_bootstrap_ranking(y, score, score[::-1], n_boot=200, random_state=0)
+    assert result["undefined"] > 0  # some redraws miss the single fraud
+    assert np.isfinite(result["low"]) and np.isfinite(result["high"])
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"metric": "f1"}, "metric must be one of"),
+        ({"y_true": [0, 0, 0]}, "one class only"),
+        ({"score_b": [0.1, 0.2]}, "score_b has 2 values but y_true has 3"),
+        ({"n_boot": -1}, "n_boot must be a positive integer"),
+    ],
+)
+def test_paired_bootstrap_ranking_rejects_bad_input(kwargs, message):
+    args = {"y_true": [0, 1, 0], "score_a": [0.1, 0.5, 0.2], "score_b": [0.3, 0.2, 0.1], **kwargs}
+    with pytest.raises(ValueError, match=message):
+        ev.paired_bootstrap_ranking(**args)
+
+
+def test_bootstrap_table_and_interval_reading():
+    results = {
+        "up": {"difference": 0.5, "low": 0.1, "high": 0.9, "share_b_cheaper": 0.99},
+        "flat": {"difference": 0.0, "low": -0.2, "high": 0.3, "share_b_better": 0.5},
+        "down": {"difference": -0.5, "low": -0.9, "high": -0.1, "share_b_better": 0.01},
+    }
+    table = ev.bootstrap_table(results)
+    assert list(table["reading"]) == ["above 0", "within noise", "below 0"]
+    assert table.loc["up", "90 % interval from"] == 0.1 and table.loc["down", "to"] == -0.1
+    assert table.loc["up", "share of resamples > 0"] == 0.99
+    with pytest.raises(ValueError, match="non-empty dict"):
+        ev.bootstrap_table({})
+    with pytest.raises(ValueError, match="'bad' is not a bootstrap result"):
+        ev.bootstrap_table({"bad": {"difference": 1}})
+
+
+# ----------------------------------------------------------------------------- alert budget and calibration
+
+
+def test_precision_at_k_is_the_fraud_share_of_the_k_highest_scores():
+    y = np.array([0, 1, 0, 1, 0, 0])
+    score = np.array([0.9, 0.8, 0.1, 0.7, 0.2, 0.3])
+    assert ev.precision_at_k(y, score, 1) == 0.0
+    assert ev.precision_at_k(y, score, 3) == pytest.approx(2 / 3)
+    assert ev.precision_at_k(y, score, 6) == pytest.approx(2 / 6)
+    for k in (0, 7, 2.0, True):
+        with pytest.raises(ValueError, match="k must be an integer between 1 and 6"):
+            ev.precision_at_k(y, score, k)
+
+
+def test_wilson_interval_contains_the_rate_and_stays_in_bounds():
+    low, high = ev.wilson_interval([0, 5, 20], [100, 100, 20])
+    assert np.all(low >= 0) and np.all(high <= 1)
+    assert low[0] == 0 and 0 < high[0] < 0.05
+    assert low[1] < 0.05 < high[1]
+    assert high[2] == 1 and low[2] < 1
+    wide = ev.wilson_interval(5, 100, level=0.99)
+    assert wide[0] < low[1] and wide[1] > high[1]
+    with pytest.raises(ValueError, match="successes <= trials"):
+        ev.wilson_interval(5, 3)
+    with pytest.raises(ValueError, match="level must be between 0 and 1"):
+        ev.wilson_interval(1, 3, level=90)
+
+
+def test_reliability_table_uses_calibration_curve_bins():
+    from sklearn.calibration import calibration_curve
+
+    rng = np.random.default_rng(6)
+    p = rng.beta(0.5, 20, 3000)
+    y = (rng.random(3000) < p).astype(int)
+    table = ev.reliability_table(y, p, n_bins=8)
+    prob_true, prob_pred = calibration_curve(y, p, n_bins=8, strategy="quantile")
+    assert table["observed rate"].to_numpy() == pytest.approx(prob_true)
+    assert table["mean predicted"].to_numpy() == pytest.approx(prob_pred)
+    assert table["transactions"].sum() == 3000 and table["frauds"].sum() == y.sum()
+    assert table["covers prediction"].sum() >= 6  # calibrated by construction
+    inflated = ev.reliability_table(y, np.sqrt(p), n_bins=8)
+    assert inflated["covers prediction"].sum() == 0
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"y_prob": [0.1, 1.2, 0.3]}, "probabilities in \\[0, 1\\]"),
+        ({"strategy": "even"}, "strategy must be"),
+        ({"n_bins": 0}, "n_bins must be a positive integer"),
+    ],
+)
+def test_reliability_table_rejects_bad_input(kwargs, message):
+    args = {"y_true": [0, 1, 0], "y_prob": [0.1, 0.8, 0.3], **kwargs}
+    with pytest.raises(ValueError, match=message):
+        ev.reliability_table(**args)
+
+
+def test_calibration_error_bars_draw_one_bar_per_bin():
+    from sklearn.calibration import CalibrationDisplay
+
+    rng = np.random.default_rng(7)
+    p = rng.beta(0.5, 20, 1000)
+    y = (rng.random(1000) < p).astype(int)
+    display = CalibrationDisplay.from_predictions(y, p, n_bins=5, strategy="quantile")
+    table = ev.calibration_error_bars(display.ax_, y, p, n_bins=5, color="C0")
+    assert len(table) == 5
+    assert len(display.ax_.containers) == 1  # the error bar container
+    assert table["mean predicted"].to_numpy() == pytest.approx(display.prob_pred)
+
+
+def test_bullets_skip_empty_items_and_reject_strings():
+    shown = ev.bullets(["one", "", "  two  "], intro="Intro.")
+    assert shown.data == "Intro.\n\n- one\n- two"
+    assert ev.bullets(["a"]).data == "- a"
+    with pytest.raises(ValueError, match="list of strings"):
+        ev.bullets("a sentence")
+    with pytest.raises(ValueError, match="every item must be a string"):
+        ev.bullets(["a", 3])
 
 
 # ----------------------------------------------------------------------------- validators
@@ -324,6 +530,13 @@ def test_validate_resampling_pipeline():
     assert "first step" in ev.validate_resampling_pipeline(first)
     not_classifier = ImbPipeline([("p", _prepare()), ("r", RandomUnderSampler()), ("s", StandardScaler())])
     assert "must be a classifier" in ev.validate_resampling_pipeline(not_classifier)
+    partial = ImbPipeline([("p", _prepare()), ("r", RandomUnderSampler(sampling_strategy=0.2, random_state=0)),
+                           ("m", LogisticRegression())])
+    wanted = {"sampling_strategy": 0.2, "random_state": 0}
+    assert ev.validate_resampling_pipeline(partial, sampler="RandomUnderSampler", sampler_params=wanted) is None
+    assert "sampling_strategy is 'auto', expected 0.2" in ev.validate_resampling_pipeline(
+        good, sampler="RandomUnderSampler", sampler_params=wanted)
+    assert "has no parameter 'ratio'" in ev.validate_resampling_pipeline(partial, sampler_params={"ratio": 0.2})
     broken = ImbPipeline([("p", ColumnTransformer([("n", StandardScaler(), ["missing"])])),
                           ("r", RandomUnderSampler()), ("m", DummyClassifier())])
     assert "fitting your pipeline raised" in ev.validate_resampling_pipeline(broken, X=X, y=y)

@@ -56,7 +56,7 @@ def test_timing_cells_are_ignored_by_nbval(notebook):
         if cell["cell_type"] != "code":
             continue
         source = "".join(cell["source"])
-        if "Stopwatch()" in source or "_seconds:" in source or "compute_seconds" in source:
+        if any(mark in source for mark in ("Stopwatch()", "_seconds:", "compute_seconds", "_share:", "speedup:")):
             assert "nbval-ignore-output" in cell["metadata"].get("tags", []), source[:80]
 
 
@@ -80,24 +80,26 @@ def test_quick_runs_record_the_issue_figures(runs):
 def test_cost_is_candidates_times_folds_plus_refit(runs):
     for figures in runs.values():
         assert figures["grid_fits"] == figures["grid_candidates"] * QUICK_FOLDS + 1
-        assert figures["halving_fits"] > figures["grid_fits"]  # "halving made more fits than the grid"
 
 
 @pytest.mark.slow
 def test_random_search_is_close_to_the_grid_at_a_fraction_of_the_cost(runs):
+    # A third of the grid's candidates; timings on a shared machine are noisy, so the bounds are loose.
     for seed, f in runs.items():
         assert abs(f["random_test_score"] - f["grid_test_score"]) <= MARGIN, seed
-        assert f["random_compute_share"] < 0.6, seed
+        assert f["random_compute_share"] < 0.75, seed
         assert f["random_seconds"] < f["grid_seconds"], seed
 
 
 @pytest.mark.slow
-def test_halving_is_close_to_the_grid_but_not_cheaper_here(runs):
+def test_halving_is_close_to_the_grid_but_makes_more_fits(runs):
     # The issue expected halving to be cheaper; on this small data it is not (the lesson says so):
-    # a fit on a third of the rows costs nearly as much as one on all of them.
+    # every candidate is fitted in round 1 and the survivors again, and a fit on a third of the rows
+    # costs nearly as much as one on all of them. Fit counts are deterministic; timings are not asserted.
     for seed, f in runs.items():
         assert abs(f["halving_test_score"] - f["grid_test_score"]) <= MARGIN, seed
-        assert f["halving_compute_share"] > 0.8, seed
+        assert f["halving_fits"] > f["grid_fits"], seed
+        assert f["halving_nan_first_round"] == 0, seed
 
 
 @pytest.mark.slow

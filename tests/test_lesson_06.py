@@ -203,9 +203,10 @@ def test_exercises_have_solutions_and_checks_and_later_cells_do_not_need_solutio
 
 
 def test_bootstrap_size_is_a_parameter():
-    parameters = next(c for c in _cells() if "parameters" in c.metadata.get("tags", []))
+    cells = _cells()
+    parameters = next(c for c in cells if "parameters" in c.metadata.get("tags", []))
     assert "N_BOOT" in parameters.source
-    later = "\n".join(c.source for c in _cells() if c.cell_type == "code" and c is not parameters)
+    later = "\n".join(c.source for c in cells if c.cell_type == "code" and c is not parameters)
     assert "N_BOOT =" not in later, "N_BOOT is set only in the parameters cell"
 
 
