@@ -180,7 +180,11 @@ def check_dockerfile(path=DOCKERFILE, lock_path=LOCK_FILE, *, text=None):
     def add(check, ok, detail):
         rows.append({"check": check, "ok": bool(ok), "detail": detail})
 
-    images = [arguments.split()[0] for keyword, arguments in instructions if keyword == "FROM" and arguments]
+    images = [
+        next((token for token in arguments.split() if not token.startswith("--")), "")
+        for keyword, arguments in instructions
+        if keyword == "FROM"
+    ]
     wanted = ".".join(map(str, PYTHON_VERSION))
     final = images[-1] if images else ""
     tag = final.split("@")[0].rpartition(":")[2] if ":" in final.split("@")[0] else ""

@@ -413,6 +413,12 @@ def save_golden_set(golden, directory, name="capstone"):
     -------
     list of pathlib.Path
         The files written.
+
+    Raises
+    ------
+    GoldenSetError
+        An existing ``SHA256SUMS`` in ``directory`` is malformed (it is not
+        overwritten).
     """
     if not isinstance(golden, GoldenSet):
         raise TypeError(f"expected a GoldenSet from build_golden_set(), got {type(golden).__name__}")

@@ -106,7 +106,8 @@ def test_continuation_lines_comments_and_json_form_are_read_like_docker_does():
 
 
 def test_the_base_image_may_carry_a_patch_release_or_a_digest():
-    for image in ("python:3.11", "python:3.11.9-slim-bookworm", "docker.io/library/python:3.11-slim@sha256:" + "a" * 64):
+    for image in ("python:3.11", "python:3.11.9-slim-bookworm", "docker.io/library/python:3.11-slim@sha256:" + "a" * 64,
+                  "--platform=linux/amd64 python:3.11-slim AS course"):
         assert problems(GOOD.replace("python:3.11-slim", image)) == [], image
     assert problems(GOOD.replace("python:3.11-slim", "python:3.1-slim"))
 
