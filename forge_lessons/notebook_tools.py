@@ -42,7 +42,7 @@ instructor asks.
 """
 
 
-SETUP_FILES = ("pyproject.toml", "requirements-lock.txt", "environment.yml", "Makefile")
+SETUP_FILES = ("pyproject.toml", "requirements-lock.txt", "environment.yml", "Makefile", "Dockerfile", ".dockerignore")
 
 
 def clean_executed(nb):

@@ -1,10 +1,11 @@
 """Lesson 04 (cross-validation strategies): execution and the claims its prose makes.
 
-The quick profile runs for two seeds; the claims below hold for both. One claim
-("the time-aware estimate is closer to production than shuffled folds") needs
-the full data: on 30 % of the customers the production quarter holds only a few
-dozen frauds and its own score is too noisy to rank two estimates reliably, so
-it is checked once on the full profile.
+The quick profile runs for two seeds and checks the claims that hold on 30 % of
+the customers for (nearly) every seed. The comparisons that need the full data
+are checked once on the full profile: on the quick profile the production
+quarter holds only a few dozen frauds, so its own score is too noisy to rank two
+estimates that differ by a few hundredths ("the time-aware estimate is closer to
+production", "KFold is above GroupKFold", "AP rises with the frauds in a fold").
 """
 
 import pytest
@@ -57,8 +58,7 @@ def test_stratification_never_leaves_a_fold_without_frauds(figures):
     assert figures["stratified_folds_without_fraud"] == 0
     assert figures["stratified_min_minority_per_fold"] >= 1
     assert figures["stratified_min_minority_per_fold"] > figures["kfold_min_minority_per_fold"]
-    assert figures["kfold_folds_without_fraud"] >= 1  # at 20-50 folds on the quick profile's few frauds
-    assert figures["ap_fraud_count_correlation"] > 0  # AP's baseline is the fold's fraud rate
+    assert figures["kfold_folds_without_fraud"] >= 1  # with as many folds as frauds, about a third stay empty
 
 
 def test_kfold_on_label_sorted_rows_gives_empty_and_failed_folds(figures):
@@ -70,7 +70,6 @@ def test_kfold_on_label_sorted_rows_gives_empty_and_failed_folds(figures):
 def test_grouped_estimate_is_below_kfold_and_closer_to_new_customers(figures):
     """Section 5: KFold shares customers between train and test and is optimistic; GroupKFold is closer."""
     assert figures["kfold_shared_row_share"] > 0.5
-    assert figures["kfold_group_estimate"] > figures["groupkfold_estimate"]
     assert figures["groupkfold_closer_to_new_customers"] is True
     assert abs(figures["groupkfold_estimate"] - figures["new_customer_score"]) < abs(
         figures["kfold_group_estimate"] - figures["new_customer_score"])
@@ -93,12 +92,15 @@ def test_full_profile_claims(run_lesson):
     """The comparisons with production, on the full data (one execution, seed 42)."""
     figures = run_lesson(NAME, profile="full", seed=42)
     assert figures["dev_frauds"] > 150
-    # Section 5: the grouped estimate is closer to new customers; the duplicates explain KFold's optimism.
+    # Section 3: AP rises with the frauds in an unstratified fold; plain KFold varies by many frauds per fold.
+    assert figures["ap_fraud_count_correlation"] > 0.2
+    assert figures["stratified_min_minority_per_fold"] - figures["kfold_min_minority_per_fold"] >= 5
+    # Section 5: KFold is optimistic, the grouped estimate is closer to new customers, and the duplicates
+    # explain KFold's optimism (without them the two splitters agree).
+    assert figures["kfold_group_estimate"] > figures["groupkfold_estimate"] + 0.01
     assert figures["groupkfold_closer_to_new_customers"] is True
     assert figures["kfold_dedup_estimate"] < figures["kfold_group_estimate"] - 0.01
     assert abs(figures["kfold_dedup_estimate"] - figures["groupkfold_dedup_estimate"]) < 0.02
     # Section 6: the time-aware estimate is closer to production, and production lies below it (2026 drift).
     assert figures["timeseries_closer_to_production"] is True
     assert figures["drift_gap"] > 0
-    # Section 3: on the full data plain KFold already varies by more than ten frauds per fold.
-    assert figures["stratified_min_minority_per_fold"] - figures["kfold_min_minority_per_fold"] >= 5
