@@ -828,7 +828,7 @@ class LeakageBudget:
         if ax is None:
             _, ax = plt.subplots(figsize=(7.5, 0.38 * len(table) + 1.4))
         palette = ["tab:red", "tab:purple", "tab:orange", "tab:green", "tab:brown"]
-        sources = list(dict.fromkeys(self.table()["data"]))
+        sources = list(dict.fromkeys(entry.data for entry in self._entries.values()))  # colours in order added
         colours = {source: palette[i % len(palette)] for i, source in enumerate(sources)}
         colour = [
             "tab:gray" if value < small else colours[source]
