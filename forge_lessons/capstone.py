@@ -15,7 +15,11 @@ otherwise clutter it:
 - the production side: :func:`prediction_rows` (a batch for the SQL
   prediction log of lesson 07) and :func:`scores_by_version` (ROC AUC per
   model version, with a bootstrap standard error, from the logged rows);
-- the figures: :func:`plot_inertia_runs`, :func:`plot_dev_vs_prod`;
+- the uncertainty of a difference between two models scored on the same rows:
+  :func:`paired_bootstrap`;
+- the figures: :func:`plot_inertia_runs`, :func:`plot_dev_vs_prod`,
+  :func:`plot_attribution` (where the gap between development and production
+  comes from, with error bars);
 - the exercises' self-checks: :func:`validate_altered_model`.
 """
 
@@ -38,6 +42,8 @@ __all__ = [
     "dockerfile_instructions",
     "dockerfile_pins",
     "dockerfile_problems",
+    "paired_bootstrap",
+    "plot_attribution",
     "plot_dev_vs_prod",
     "plot_inertia_runs",
     "prediction_rows",
@@ -200,9 +206,9 @@ def check_dockerfile(path=DOCKERFILE, lock_path=LOCK_FILE, *, text=None):
         "COPY requirements-lock.txt, then pip install -r requirements-lock.txt" if copies_lock and from_lock
         else "expected COPY requirements-lock.txt and RUN pip install -r requirements-lock.txt")
 
-    package = any("--no-deps" in args and "-e" in args and "." in args for args in installs)
-    add("installs the course package without dependencies", package,
-        "pip install --no-deps -e ." if package else "expected RUN pip install --no-deps -e .")
+    package_args = next((args for args in installs if "--no-deps" in args and "-e" in args and "." in args), None)
+    add("installs the course package without dependencies", package_args is not None,
+        "pip install " + " ".join(package_args) if package_args is not None else "expected RUN pip install --no-deps -e .")
 
     pins = dockerfile_pins(path, text=text)
     drift = {name: (version, lock.get(name)) for name, version in pins.items() if lock.get(name) != version}
@@ -309,7 +315,7 @@ def customer_profile(frame):
     return profile
 
 
-def compare_segmentations(labels_a, labels_b):
+def compare_segmentations(labels_a, labels_b, *, names=("first run", "second run")):
     """How many items change segment between two clusterings of the same items.
 
     Cluster numbers are arbitrary (segment 2 of one run may be segment 0 of
@@ -321,13 +327,16 @@ def compare_segmentations(labels_a, labels_b):
     Parameters
     ----------
     labels_a, labels_b : array-like of shape (n_items,)
+    names : tuple of two str, default=("first run", "second run")
+        What the two clusterings are called in the table's axis names.
 
     Returns
     -------
     dict
         ``changed`` (int), ``share`` (float), ``mapping`` (``{label in b:
         matching label in a}``) and ``table`` (the contingency table, rows
-        ``labels_a``, columns ``labels_b`` renamed to their match).
+        ``labels_a``, columns ``labels_b`` renamed to their match and sorted,
+        so that the diagonal holds the items that kept their segment).
     """
     from scipy.optimize import linear_sum_assignment
 
@@ -338,11 +347,16 @@ def compare_segmentations(labels_a, labels_b):
         raise ValueError(f"the two labelings must cover the same items: {len(a)} versus {len(b)} labels")
     if len(a) == 0:
         raise ValueError("the labelings are empty")
-    table = pd.crosstab(pd.Series(a, name="segment (first run)"), pd.Series(b, name="segment (second run)"))
+    if not (isinstance(names, (tuple, list)) and len(names) == 2 and all(isinstance(n, str) for n in names)):
+        raise ValueError(f"names must be two strings (first clustering, second clustering), got {names!r}")
+    table = pd.crosstab(pd.Series(a, name=f"segment ({names[0]})"), pd.Series(b, name=f"segment ({names[1]})"))
     rows, cols = linear_sum_assignment(-table.to_numpy())
     kept = int(table.to_numpy()[rows, cols].sum())
     mapping = {table.columns[c]: table.index[r] for r, c in zip(rows, cols)}
+    unmatched = [label for label in table.columns if label not in mapping]
     renamed = table.rename(columns=lambda label: mapping.get(label, label))
+    if not unmatched:  # every segment of b has a partner in a: order the columns like the rows
+        renamed = renamed.reindex(columns=[label for label in table.index if label in set(renamed.columns)])
     changed = len(a) - kept
     return {"changed": changed, "share": changed / len(a), "mapping": mapping, "table": renamed}
 
@@ -433,6 +447,68 @@ def scores_by_version(rows, *, n_boot=200, random_state=0):
     return frame
 
 
+def _rank_roc_auc(y_true, y_score):
+    """ROC AUC from average ranks (Mann-Whitney U); equals ``roc_auc_score`` for 0/1 labels, and is faster."""
+    from scipy.stats import rankdata
+
+    ranks = rankdata(y_score)
+    positives = y_true == 1
+    n_pos = int(positives.sum())
+    n_neg = len(y_true) - n_pos
+    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def paired_bootstrap(y_true, values_a, values_b, *, metric="roc_auc", n_boot=200, random_state=0):
+    """A difference between two models scored on the same rows, with its paired bootstrap standard error.
+
+    Both models are evaluated on the same resamples, so the noise they share
+    (which rows happen to be in the sample) cancels out of the difference.
+    Positives and negatives are resampled separately, as in
+    :func:`forge_lessons.experiments.bootstrap_score`.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1
+    values_a, values_b : array-like of shape (n,)
+        What each model produced for the same rows: scores for ROC AUC,
+        decisions for a cost.
+    metric : "roc_auc" or callable, default="roc_auc"
+        ``metric(y_true, values) -> float``.
+    n_boot : int, default=200
+    random_state : int, default=0
+
+    Returns
+    -------
+    dict
+        ``a`` and ``b`` (the metric of each on all rows), ``difference``
+        (``a - b``) and ``se`` (standard deviation of the resampled
+        differences).
+    """
+    y = np.asarray(y_true)
+    a, b = np.asarray(values_a), np.asarray(values_b)
+    if y.ndim != 1 or a.shape != y.shape or b.shape != y.shape:
+        raise ValueError(
+            f"y_true, values_a and values_b must be 1-D and of the same length, got shapes {y.shape}, {a.shape}, {b.shape}"
+        )
+    labels = set(np.unique(y).tolist())
+    if not labels <= {0, 1} or len(labels) < 2:
+        raise ValueError(f"y_true must hold both 0 and 1, found {sorted(labels)}")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral) or n_boot < 2:
+        raise ValueError(f"n_boot must be an integer >= 2, got {n_boot!r}")
+    if metric == "roc_auc":
+        metric = _rank_roc_auc
+    elif not callable(metric):
+        raise ValueError(f"metric must be 'roc_auc' or a callable metric(y_true, values), got {metric!r}")
+    rng = np.random.default_rng(random_state)
+    positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    differences = np.empty(n_boot)
+    for i in range(n_boot):
+        idx = np.concatenate([rng.choice(positives, len(positives)), rng.choice(negatives, len(negatives))])
+        differences[i] = metric(y[idx], a[idx]) - metric(y[idx], b[idx])
+    score_a, score_b = float(metric(y, a)), float(metric(y, b))
+    return {"a": score_a, "b": score_b, "difference": score_a - score_b, "se": float(differences.std(ddof=1))}
+
+
 # --------------------------------------------------------------------------- figures
 
 
@@ -517,6 +593,42 @@ def plot_dev_vs_prod(table, ax=None, *, title="Development estimate versus produ
     ax.set_ylabel(f"{ylabel} (0.5 = chance)")
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=8)
+    return ax
+
+
+def plot_attribution(table, se=None, ax=None, *, title="Where the gap comes from", ylabel="ROC AUC"):
+    """A waterfall of measured scores with ±1 standard error on each step.
+
+    Draws :func:`forge_lessons.experiments.plot_waterfall` and adds an error
+    bar at the end of every step whose standard error is given.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`forge_lessons.experiments.waterfall_table`.
+    se : dict, optional
+        ``{stage: standard error of that step}``; stages left out get no bar.
+    ax : matplotlib Axes, optional
+    title, ylabel : str
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from .experiments import plot_waterfall
+
+    se = {} if se is None else se
+    if not isinstance(se, dict):
+        raise ValueError(f"se must be a dict {{stage: standard error}}, got {type(se).__name__}")
+    if isinstance(table, pd.DataFrame) and "stage" in table.columns:
+        unknown = sorted(set(se) - set(table["stage"]))
+        if unknown:
+            raise ValueError(f"se names stage(s) {unknown} that are not in the table; stages: {list(table['stage'])}")
+    ax = plot_waterfall(table, ax=ax, title=title, ylabel=ylabel)
+    for i, row in enumerate(table.itertuples(index=False)):
+        if row.stage in se and np.isfinite(se[row.stage]):
+            ax.errorbar(i, row.score, yerr=float(se[row.stage]), color="#212121", capsize=4, linewidth=1.2)
+    ax.set_xlabel("measured score, then each change (error bar: ±1 standard error of the change)")
     return ax
 
 

@@ -6,7 +6,7 @@ call in view; this module carries the plumbing around them:
 - :func:`plot_cv_indices` and :func:`plot_splitters` draw which rows (and
   which classes and groups) land in the training and test side of each split,
   in the style of scikit-learn's example "Visualizing cross-validation
-  behavior in scikit-learn";
+  behavior in scikit-learn"; :func:`toy_data` makes a tiny data set to draw;
 - :func:`minority_per_fold` and :func:`group_overlap` audit the folds a
   splitter makes (positives per test fold, customers on both sides);
 - :func:`repeated_split_scores` repeats a single train/test split with
@@ -202,7 +202,8 @@ def plot_cv_indices(cv, X, y, groups=None, *, ax=None, title=None):
         E.g. ``KFold(4)``; it is called as ``cv.split(X, y, groups)``.
     X : array-like of shape (n_rows, n_features)
     y : array-like of shape (n_rows,)
-        Class labels; the less frequent class is drawn dark red.
+        Class labels; label 1 of 0/1 labels (otherwise the less frequent
+        class) is drawn dark red.
     groups : array-like of shape (n_rows,), optional
         Group labels (customers); needed by group splitters.
     ax : matplotlib Axes, optional
@@ -233,8 +234,9 @@ def plot_cv_indices(cv, X, y, groups=None, *, ax=None, title=None):
         roles, aspect="auto", interpolation="nearest", cmap=ListedColormap([UNUSED_COLOR, TRAIN_COLOR, TEST_COLOR]),
         vmin=0, vmax=2, extent=(-0.5, n_rows - 0.5, len(splits) - 0.5, -0.5),
     )
-    minority = _minority_label(y)
-    extra = [("class", (y == minority).astype(float)[None, :], ListedColormap(CLASS_COLORS))]
+    # 0/1 labels: 1 is the positive class, even when a panel's rows hold only one class.
+    positive = 1 if set(np.unique(y).tolist()) <= {0, 1} else _minority_label(y)
+    extra = [("class", (y == positive).astype(float)[None, :], ListedColormap(CLASS_COLORS))]
     if groups is not None:
         # Integer groups keep their colour in every panel (value mod 10); others are numbered in order.
         codes = groups if np.issubdtype(groups.dtype, np.integer) else np.unique(groups, return_inverse=True)[1]
@@ -298,8 +300,9 @@ def plot_splitters(splitters, X, y, groups=None, *, ncols=2, n_rows=None):
     for ax in list(axes.flat)[len(splitters):]:
         ax.set_visible(False)
     handles = [Patch(color=TRAIN_COLOR, label="training rows"), Patch(color=TEST_COLOR, label="test rows"),
-               Patch(color=UNUSED_COLOR, label="not used"), Patch(color=CLASS_COLORS[1], label="minority class"),
-               Patch(color=CLASS_COLORS[0], label="majority class")]
+               Patch(color=UNUSED_COLOR, label="not used"),
+               Patch(color=CLASS_COLORS[1], label="positive (minority) class"),
+               Patch(color=CLASS_COLORS[0], label="negative class")]
     fig.legend(handles=handles, loc="upper center", ncol=5, frameon=False, bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout(rect=(0, 0, 1, 0.97))
     return fig

@@ -267,6 +267,14 @@ def test_plot_cv_indices_draws_one_band_per_split_plus_class_and_group():
     plt.close(ax.figure)
 
 
+def test_plot_cv_indices_draws_a_panel_whose_rows_hold_one_class():
+    X, y, groups = cv.toy_data(20, random_state=0)
+    y = np.zeros_like(y)
+    ax = cv.plot_cv_indices(LeaveOneOut(), X.iloc[:5], y[:5], groups[:5])
+    assert len(ax.get_yticklabels()) == 5 + 2
+    plt.close(ax.figure)
+
+
 def test_plot_splitters_makes_one_panel_per_splitter_and_a_legend():
     X, y, groups = cv.toy_data(24, random_state=0)
     splitters = {"KFold": KFold(3), "groups": StratifiedGroupKFold(3), "LOO": LeaveOneOut()}
