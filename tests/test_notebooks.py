@@ -89,3 +89,13 @@ def test_committed_outputs_come_from_a_clean_execution(path):
 def test_lesson_executes_in_the_quick_profile(name, run_lesson):
     figures = run_lesson(name, profile="quick", seed=42)
     assert figures, f"{name} recorded no figures"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=NAMES)
+def test_lesson_lints_clean_apart_from_leaky_demo_cells(path):
+    from forge_lessons import lint
+
+    result = lint.lint_file(path)
+    assert result.error is None, result.error
+    unexpected = [finding.format() for finding in result.findings if not finding.expected]
+    assert not unexpected, f"leakage outside leaky-demo cells (fix it, or justify with '# leakage-ok: kind -- why'): {unexpected}"
