@@ -16,7 +16,8 @@ otherwise clutter it:
   prediction log of lesson 07) and :func:`scores_by_version` (ROC AUC per
   model version, with a bootstrap standard error, from the logged rows);
 - the uncertainty of a difference between two models scored on the same rows:
-  :func:`paired_bootstrap`;
+  :func:`paired_bootstrap`, and how to write a change with its error
+  (:func:`plus_minus`);
 - the figures: :func:`plot_inertia_runs`, :func:`plot_dev_vs_prod`,
   :func:`plot_attribution` (where the gap between development and production
   comes from, with error bars);
@@ -46,6 +47,7 @@ __all__ = [
     "plot_attribution",
     "plot_dev_vs_prod",
     "plot_inertia_runs",
+    "plus_minus",
     "prediction_rows",
     "scores_by_version",
     "validate_altered_model",
@@ -509,6 +511,32 @@ def paired_bootstrap(y_true, values_a, values_b, *, metric="roc_auc", n_boot=200
     return {"a": score_a, "b": score_b, "difference": score_a - score_b, "se": float(differences.std(ddof=1))}
 
 
+def plus_minus(value, se, *, decimals=3):
+    """A change with its standard error, flagged when it is within two standard errors of zero.
+
+    Parameters
+    ----------
+    value : float
+        A measured change (e.g. of ROC AUC).
+    se : float
+        Its standard error (> 0).
+    decimals : int, default=3
+
+    Returns
+    -------
+    str
+        E.g. ``"+0.144 ± 0.020"``, or ``"+0.004 ± 0.036, within two standard
+        errors of zero: it could be noise"``.
+    """
+    for name, number in (("value", value), ("se", se)):
+        if isinstance(number, bool) or not isinstance(number, numbers.Real) or not np.isfinite(number):
+            raise ValueError(f"{name} must be a finite number, got {number!r}")
+    if se <= 0:
+        raise ValueError(f"se must be > 0, got {se!r}")
+    text = f"{value:+.{decimals}f} ± {se:.{decimals}f}"
+    return text if abs(value) >= 2 * se else text + ", within two standard errors of zero: it could be noise"
+
+
 # --------------------------------------------------------------------------- figures
 
 
@@ -627,7 +655,8 @@ def plot_attribution(table, se=None, ax=None, *, title="Where the gap comes from
     ax = plot_waterfall(table, ax=ax, title=title, ylabel=ylabel)
     for i, row in enumerate(table.itertuples(index=False)):
         if row.stage in se and np.isfinite(se[row.stage]):
-            ax.errorbar(i, row.score, yerr=float(se[row.stage]), color="#212121", capsize=4, linewidth=1.2)
+            # beside the bar's centre, so that it does not cover the label of the change
+            ax.errorbar(i + 0.22, row.score, yerr=float(se[row.stage]), color="#212121", capsize=3, linewidth=1.2)
     ax.set_xlabel("measured score, then each change (error bar: ±1 standard error of the change)")
     return ax
 

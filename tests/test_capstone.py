@@ -85,6 +85,25 @@ def test_renumbered_segments_are_not_changes():
     assert np.trace(result["table"].loc[[0, 1, 2], [0, 1, 2]].to_numpy()) == len(a)
 
 
+def test_the_table_diagonal_holds_the_items_that_kept_their_segment():
+    a = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2, 2])
+    b = np.array([3, 3, 4, 4, 4, 5, 5, 5, 5, 3])  # b's 3, 4, 5 are a's 0, 1, 2; three items moved
+    result = capstone.compare_segmentations(a, b, names=("before", "after"))
+    table = result["table"]
+    assert list(table.columns) == list(table.index) == [0, 1, 2]
+    assert np.trace(table.to_numpy()) == len(a) - result["changed"] == 7
+    assert table.index.name == "segment (before)" and table.columns.name == "segment (after)"
+    with pytest.raises(ValueError, match="names must be two strings"):
+        capstone.compare_segmentations(a, b, names=("only one",))
+
+
+def test_a_clustering_with_more_segments_keeps_its_extra_columns():
+    a = np.array([0, 0, 1, 1])
+    b = np.array([7, 7, 8, 9])  # b splits a's segment 1 in two
+    result = capstone.compare_segmentations(a, b)
+    assert result["changed"] == 1 and result["table"].to_numpy().sum() == 4 and result["table"].shape == (2, 3)
+
+
 def test_moved_items_are_counted_once():
     a = np.array([0, 0, 0, 1, 1, 1, 2, 2])
     b = np.array([5, 5, 7, 7, 7, 7, 9, 5])  # one item of segment 0 and one of segment 2 moved
@@ -163,6 +182,65 @@ def test_scores_by_version_needs_log_rows_with_both_classes():
         capstone.scores_by_version(rows.iloc[:0])
 
 
+# ----------------------------------------------------------------------------- paired differences and the attribution chart
+
+
+def test_paired_bootstrap_gives_the_difference_and_its_noise():
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(3)
+    y = (rng.random(2000) < 0.05).astype(int)
+    good = rng.normal(size=2000) + 1.5 * y
+    weak = good + rng.normal(scale=2.0, size=2000)
+    result = capstone.paired_bootstrap(y, good, weak, n_boot=100, random_state=0)
+    assert result["a"] == pytest.approx(roc_auc_score(y, good))
+    assert result["b"] == pytest.approx(roc_auc_score(y, weak))
+    assert result["difference"] == pytest.approx(result["a"] - result["b"])
+    assert 0 < result["se"] < result["difference"]
+    same = capstone.paired_bootstrap(y, good, good, n_boot=50)
+    assert same["difference"] == 0 and same["se"] == 0  # a model compared with itself: no noise at all
+    again = capstone.paired_bootstrap(y, good, weak, n_boot=100, random_state=0)
+    assert again == result
+
+
+def test_paired_bootstrap_takes_any_metric_of_decisions():
+    y = np.array([0, 0, 0, 1, 1] * 20)
+    flag_all, flag_none = np.ones_like(y), np.zeros_like(y)
+    result = capstone.paired_bootstrap(y, flag_all, flag_none, metric=lambda t, d: float((t != d).mean()), n_boot=20)
+    assert result["a"] == pytest.approx(0.6) and result["b"] == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        (([0, 1], [0.1], [0.2, 0.3]), {}, "same length"),
+        (([0, 0], [0.1, 0.2], [0.2, 0.3]), {}, r"both 0 and 1, found \[0\]"),
+        (([0, 1], [0.1, 0.2], [0.2, 0.3]), {"n_boot": 1}, "n_boot must be an integer >= 2"),
+        (([0, 1], [0.1, 0.2], [0.2, 0.3]), {"metric": "f1"}, "metric must be 'roc_auc' or a callable"),
+    ],
+)
+def test_paired_bootstrap_rejects_bad_input(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        capstone.paired_bootstrap(*args, **kwargs)
+
+
+def test_attribution_chart_has_error_bars_on_the_steps():
+    from forge_lessons import experiments
+
+    table = experiments.waterfall_table([("promise", 0.9, "total"), ("leaks removed", 0.78), ("drift", 0.72),
+                                         ("production", 0.72, "total")])
+    ax = capstone.plot_attribution(table, {"leaks removed": 0.02, "drift": 0.04})
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    from matplotlib.container import ErrorbarContainer
+
+    assert sum(isinstance(c, ErrorbarContainer) for c in ax.containers) == 2  # one per step with a standard error
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(table["stage"])
+    with pytest.raises(ValueError, match=r"not in the table"):
+        capstone.plot_attribution(table, {"noise": 0.01})
+    with pytest.raises(ValueError, match="se must be a dict"):
+        capstone.plot_attribution(table, [0.01])
+
+
 def test_dev_versus_prod_chart():
     table = pd.DataFrame(
         {"dev_estimate": [0.9, 0.8], "dev_se": [0.02, 0.03], "production": [0.7, 0.75], "production_se": [0.02, 0.02]},
@@ -209,3 +287,13 @@ def test_validator_explains_wrong_answers(imputation_case):
     assert "no SimpleImputer found" in validate(LogisticRegression().fit(X.fillna(0), y))
     with pytest.raises(TypeError, match="golden must be a GoldenSet"):
         capstone.validate_altered_model("not a golden set")
+
+
+def test_plus_minus_flags_changes_within_the_noise():
+    assert capstone.plus_minus(0.144, 0.02) == "+0.144 ± 0.020"
+    assert capstone.plus_minus(-0.004, 0.036) == "-0.004 ± 0.036, within two standard errors of zero: it could be noise"
+    assert capstone.plus_minus(0.83, 0.21, decimals=2) == "+0.83 ± 0.21"
+    with pytest.raises(ValueError, match="se must be > 0"):
+        capstone.plus_minus(0.1, 0.0)
+    with pytest.raises(ValueError, match="value must be a finite number"):
+        capstone.plus_minus(float("nan"), 0.1)

@@ -93,7 +93,7 @@ def test_full_profile_claims(run_lesson):
     figures = run_lesson(NAME, profile="full", seed=42)
     assert figures["dev_frauds"] > 150
     # Section 3: AP rises with the frauds in an unstratified fold; plain KFold varies by many frauds per fold.
-    assert figures["ap_fraud_count_correlation"] > 0.2
+    assert figures["ap_fraud_count_correlation"] > 0
     assert figures["stratified_min_minority_per_fold"] - figures["kfold_min_minority_per_fold"] >= 5
     # Section 5: KFold is optimistic, the grouped estimate is closer to new customers, and the duplicates
     # explain KFold's optimism (without them the two splitters agree).
