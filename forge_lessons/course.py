@@ -60,6 +60,9 @@ def setup(notebook, *, profile="full", seed=42):
     # 2-core machine many times slower; the policy is read when the OpenMP runtime loads,
     # so setup() runs before the lesson imports scikit-learn.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # BLAS libraries loaded later (SciPy's own OpenBLAS) read their thread count when they load.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
     random.seed(seed)
     np.random.seed(seed)
     # One BLAS thread: lessons parallelise with n_jobs=N_JOBS, and nested BLAS threads on

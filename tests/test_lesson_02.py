@@ -18,7 +18,7 @@ from forge_lessons.exercises import student_stub
 NAME = "02_leaky_vs_pipelined_scaling"
 NOTEBOOK = NOTEBOOKS_DIR / f"{NAME}.ipynb"
 SEEDS = [42, 7]
-QUICK_PERMUTATIONS = 25  # min(N_PERMUTATIONS, 25) in the quick profile
+QUICK_PERMUTATIONS = 20  # min(N_PERMUTATIONS, 20) in the quick profile
 
 ISSUE_FIGURES = [
     "scaling_gap_mean",
