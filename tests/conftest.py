@@ -17,6 +17,7 @@ import pytest
 from forge_lessons.course import FIGURES_ENV, NOTEBOOKS_DIR
 
 WAIT_SECONDS = 1200
+collect_ignore_glob = ["lint_corpus/*"]  # labelled snippets for the lint, not tests (some end in _test.py)
 
 
 def execute_lesson(name, shared_dir, profile="quick", seed=42, **params):

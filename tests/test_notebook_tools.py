@@ -85,7 +85,9 @@ def test_student_version_stubs_solutions_clears_outputs_and_copies_data(tmp_path
 
     written = notebook_tools.write_student_versions(out, notebooks_dir=lessons, data_dir=data)
 
-    assert written == [out / "notebooks" / "00_exercise.ipynb", out / "data" / "table.csv", out / "README.md"]
+    assert written[:2] == [out / "notebooks" / "00_exercise.ipynb", out / "data" / "table.csv"]
+    assert written[-1] == out / "README.md"
+    assert out / "forge_lessons" / "course.py" in written and out / "requirements-lock.txt" in written
     nb = nbformat.read(written[0], as_version=4)
     solution = nb.cells[2]
     assert "answer = None" in solution.source
