@@ -95,7 +95,7 @@ def test_student_version_stubs_solutions_clears_outputs_and_copies_data(tmp_path
     assert solution.metadata["tags"] == ["solution"]
     assert all(cell.outputs == [] and cell.execution_count is None for cell in nb.cells if cell.cell_type == "code")
     assert (out / "data" / "table.csv").read_text() == "a,b\n1,2\n"
-    assert "README.md" in (out / "README.md").read_text()
+    assert "make lab" in (out / "README.md").read_text()
 
 
 @pytest.mark.slow
