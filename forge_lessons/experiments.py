@@ -44,6 +44,8 @@ __all__ = [
     "repeat_with_seeds",
     "repeated_split_scores",
     "score_in_batches",
+    "gap",
+    "readable_differences",
     "signed",
     "summarize_differences",
     "tidy",
@@ -141,6 +143,87 @@ def signed(value, decimals=3):
         raise TypeError(f"value must be a number, got {type(value).__name__}")
     decimals = _check_int("decimals", decimals, 0)
     return f"{round(float(value), decimals) + 0.0:+.{decimals}f}"
+
+
+def gap(value, decimals=3, max_decimals=7):
+    """Format a difference with its sign, keeping one significant digit when it is tiny.
+
+    ``signed`` turns ``0.00004`` into ``"+0.000"``, which hides whether the
+    difference is exactly zero or merely small. ``gap`` adds decimals until
+    the first non-zero digit shows, and says so when the value is exactly 0.
+
+    Parameters
+    ----------
+    value : float
+    decimals : int, default=3
+        Decimals used when the value does not round to zero.
+    max_decimals : int, default=7
+        Below ``10 ** -max_decimals`` the value is shown as ``"+0.000 (< 1e-07)"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> gap(0.0124)
+    '+0.012'
+    >>> gap(0.000041)
+    '+0.00004'
+    >>> gap(-0.0)
+    '0.000 (exactly zero)'
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a number, got {type(value).__name__}")
+    decimals = _check_int("decimals", decimals, 0)
+    max_decimals = _check_int("max_decimals", max_decimals, decimals)
+    value = float(value)
+    if value == 0:
+        return f"{0.0:.{decimals}f} (exactly zero)"
+    digits = decimals
+    while round(value, digits) == 0 and digits < max_decimals:
+        digits += 1
+    if round(value, digits) == 0:
+        return f"{0.0:+.{decimals}f} (< 1e-{max_decimals:02d})"
+    return f"{round(value, digits) + 0.0:+.{digits}f}"
+
+
+def readable_differences(summary, noise=None):
+    """Format a :func:`summarize_differences` table so tiny gaps stay visible.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Output of :func:`summarize_differences` (columns ``mean``, ``sd``,
+        ``min``, ``max``, ``max_abs``, ``n_splits``).
+    noise : pandas.Series or dict, optional
+        Per row, the split-to-split standard deviation of the score itself,
+        shown as a last column so each gap can be read next to the noise.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows, values as strings formatted with :func:`gap`.
+    """
+    needed = ["mean", "sd", "min", "max", "max_abs", "n_splits"]
+    if not isinstance(summary, pd.DataFrame):
+        raise TypeError(f"summary must be a DataFrame from summarize_differences, got {type(summary).__name__}")
+    missing = [c for c in needed if c not in summary.columns]
+    if missing:
+        raise ValueError(f"summary lacks the columns {missing}; expected the output of summarize_differences")
+    out = pd.DataFrame(index=summary.index)
+    out["mean gap"] = [gap(v) for v in summary["mean"]]
+    out["sd of gap"] = [gap(v).lstrip("+") for v in summary["sd"]]
+    out["smallest"] = [gap(v) for v in summary["min"]]
+    out["largest"] = [gap(v) for v in summary["max"]]
+    out["splits"] = summary["n_splits"].astype(int)
+    if noise is not None:
+        noise = pd.Series(noise, dtype=float)
+        absent = [name for name in summary.index if name not in noise.index]
+        if absent:
+            raise ValueError(f"noise has no value for the rows {absent}")
+        out["score sd over splits (noise)"] = [f"{noise[name]:.3f}" for name in summary.index]
+    return out
 
 
 def tidy(frame, decimals=3):
@@ -514,8 +597,8 @@ def add_outliers(X, share=0.01, scale=20.0, random_state=0):
     """Hit a share of the values with heavy-tailed glitches.
 
     Each cell is, with probability ``share``, shifted by a Cauchy-distributed
-    amount times ``scale`` times its column's standard deviation -- the kind
-    of rare, enormous error a unit mix-up or a sensor fault produces.
+    amount times ``scale`` times its column's standard deviation -- a stand-in
+    for rare, enormous errors such as sensor faults or data-entry glitches.
 
     Parameters
     ----------

@@ -714,7 +714,10 @@ class LeakageBudget:
         -------
         dict
             ``kind``, ``leaky``, ``honest``, ``inflation``, ``spread`` (std of
-            the paired differences, or of the leaky scores if unpaired).
+            the paired differences; if unpaired, both stds combined),
+            ``noise`` (two standard errors of the mean inflation: an
+            inflation smaller than this cannot be told from split-to-split
+            noise) and ``runs``.
         """
         import re
 
@@ -752,9 +755,12 @@ class LeakageBudget:
         if entry.paired:
             differences = entry.leaky - entry.honest
             inflation, spread = float(differences.mean()), sd(differences)
+            standard_error = spread / np.sqrt(differences.size)
         else:
             inflation = float(entry.leaky.mean() - entry.honest.mean())
             spread = float(np.hypot(sd(entry.leaky), sd(entry.honest)))
+            standard_error = float(np.sqrt(sd(entry.leaky) ** 2 / entry.leaky.size
+                                           + sd(entry.honest) ** 2 / entry.honest.size))
         return {
             "kind": entry.kind,
             "family": entry.family,
@@ -762,6 +768,7 @@ class LeakageBudget:
             "honest": float(entry.honest.mean()),
             "inflation": inflation,
             "spread": spread,
+            "noise": float(2 * standard_error),
             "runs": int(entry.leaky.size),
             "data": entry.data,
             "model": entry.model,
@@ -774,7 +781,7 @@ class LeakageBudget:
             raise ValueError("the budget is empty: add at least one kind first")
         frame = pd.DataFrame([self._row(e) for e in self._entries.values()])
         frame = frame.sort_values("inflation", ascending=False, kind="stable").set_index("kind")
-        numeric = ["leaky", "honest", "inflation", "spread"]
+        numeric = ["leaky", "honest", "inflation", "spread", "noise"]
         frame[numeric] = frame[numeric].round(decimals)
         return frame
 

@@ -800,7 +800,8 @@ def plot_frontier(table, ax=None):
         _, ax = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
     markers = {"grid": "s", "random": "o", "halving grid": "D", "halving random": "^"}
     for method, rows in table.groupby("method", sort=False):
-        style = {"color": _COLORS.get(method, "#6a1b9a"), "marker": markers.get(method, "o"), "label": method}
+        label = "random (number = trials)" if method == "random" else method
+        style = {"color": _COLORS.get(method, "#6a1b9a"), "marker": markers.get(method, "o"), "label": label}
         size = 70 if method != "random" else 30
         ax[0].scatter(rows["compute_seconds"], rows["best_cv"], s=size, alpha=0.8, **style)
         ax[1].scatter(rows["compute_seconds"], rows["test_score"], s=size, alpha=0.8, **style)
@@ -811,7 +812,10 @@ def plot_frontier(table, ax=None):
                                   color=style["color"])
     for axis, title in ((ax[0], "What the search reports: best CV score"), (ax[1], "What it delivers: untouched test score")):
         axis.set_xscale("log")
-        axis.set_xlabel("compute seconds (fit + score, one core)")
+        # plain numbers on the log axis; minor labels like "3×10⁰" would overlap
+        axis.xaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
+        axis.xaxis.set_minor_formatter(plt.NullFormatter())
+        axis.set_xlabel("compute seconds (fit + score, one core, log scale)")
         axis.set_title(title)
     ax[0].set_ylabel("ROC AUC")
     ax[1].legend(loc="lower right", fontsize=8)
@@ -850,7 +854,7 @@ def plot_winners_curse(table, ax=None):
     ax.set_xlabel("number of equally good candidates compared (k)")
     ax.set_ylabel("CV ROC AUC")
     ax.set_title("The winner's curse: the best of k looks better than it is")
-    ax.legend(loc="lower right")
+    ax.legend(loc="center right")
     return ax
 
 

@@ -253,9 +253,11 @@ def test_budget_paired_and_unpaired():
     row = budget.add("selection", [0.9, 0.8], [0.5, 0.52], data="synthetic", model="lr")
     assert row["inflation"] == pytest.approx(0.34)
     assert row["spread"] == pytest.approx(np.std([0.4, 0.28], ddof=1))
+    assert row["noise"] == pytest.approx(2 * np.std([0.4, 0.28], ddof=1) / np.sqrt(2))
     row = budget.add("no_test_set", [1.0], [0.7, 0.72], data="course", model="rf", paired=False)
     assert row["inflation"] == pytest.approx(0.29)
     assert row["spread"] == pytest.approx(np.std([0.7, 0.72], ddof=1))
+    assert row["noise"] == pytest.approx(2 * np.std([0.7, 0.72], ddof=1) / np.sqrt(2))
     budget.add("imputation_target", [0.8, 0.8], [0.7, 0.7], data="course", model="rf", family="selection")
     assert budget.kinds == ["selection", "no_test_set", "imputation_target"]
     assert budget.families == ["selection", "no_test_set"]

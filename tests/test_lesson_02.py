@@ -144,7 +144,7 @@ def test_takeaways_quote_the_recorded_figures(figures):
     text = figures["takeaways"]
 
     def format_like_the_lesson(value, fmt):
-        return fx.signed(value) if fmt == "+.3f" else format(value, fmt)
+        return fx.gap(value) if fmt == "+.3f" else format(value, fmt)
 
     for name, fmt in [
         ("scaling_gap_mean", "+.3f"),
