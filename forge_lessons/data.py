@@ -421,7 +421,10 @@ def load_transactions(period="development", profile="full", seed=DATA_SEED, dire
     period : {"development", "production"}
     profile : {"quick", "full"}
         ``"quick"`` keeps the transactions of a random 30 % of the customers
-        (all their rows, so customers stay whole), in time order.
+        (all their rows, so customers stay whole), in time order. The sample
+        is drawn separately for each period, so in the quick profile most
+        production customers look new; compare returning and new customers
+        on the full profile only.
     seed : int
         Chooses the customers kept by the quick profile.
     directory : path-like

@@ -823,7 +823,8 @@ class LeakageBudget:
         ----------
         ax : matplotlib Axes, optional
         small : float
-            Inflations below this are drawn in grey (no measurable inflation).
+            Inflations below this are drawn in grey, as are inflations within
+            the noise (not larger than two standard errors, ``noise`` column).
 
         Returns
         -------
@@ -838,8 +839,8 @@ class LeakageBudget:
         sources = list(dict.fromkeys(entry.data for entry in self._entries.values()))  # colours in order added
         colours = {source: palette[i % len(palette)] for i, source in enumerate(sources)}
         colour = [
-            "tab:gray" if value < small else colours[source]
-            for value, source in zip(table["inflation"], table["data"])
+            "tab:gray" if value < small or abs(value) <= noise else colours[source]
+            for value, noise, source in zip(table["inflation"], table["noise"], table["data"])
         ]
         ax.barh(table.index, table["inflation"], xerr=table["spread"], color=colour, capsize=3,
                 error_kw={"elinewidth": 1, "ecolor": "black"})
@@ -854,6 +855,6 @@ class LeakageBudget:
         from matplotlib.patches import Patch
 
         handles = [Patch(color=colours[source], label=source) for source in sources]
-        handles.append(Patch(color="tab:gray", label=f"below {small:+.2f}"))
+        handles.append(Patch(color="tab:gray", label=f"within the noise or below {small:+.2f}"))
         ax.legend(handles=handles, loc="lower right", fontsize=8, title="data", title_fontsize=8)
         return ax

@@ -791,6 +791,7 @@ def plot_frontier(table, ax=None):
     sequence of two matplotlib Axes
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import LogLocator
 
     needed = {"method", "compute_seconds", "best_cv", "test_score"}
     missing = needed - set(getattr(table, "columns", ()))
@@ -814,11 +815,12 @@ def plot_frontier(table, ax=None):
         axis.set_xscale("log")
         # plain numbers on the log axis; minor labels like "3×10⁰" would overlap
         axis.xaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
+        axis.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         axis.xaxis.set_minor_formatter(plt.NullFormatter())
         axis.set_xlabel("compute seconds (fit + score, one core, log scale)")
         axis.set_title(title)
     ax[0].set_ylabel("ROC AUC")
-    ax[1].legend(loc="lower right", fontsize=8)
+    ax[1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
     ax[0].figure.tight_layout()
     return ax
 

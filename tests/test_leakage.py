@@ -295,6 +295,11 @@ def test_budget_plots():
     ax = budget.plot()
     assert ax.get_title() and ax.get_xlabel() and ax.get_legend() is not None
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "synthetic" in labels and "below +0.01" in labels
+    assert "synthetic" in labels and "within the noise or below +0.01" in labels
+    # bars within the noise are grey whatever their size
+    noisy = leakage.LeakageBudget(record=False)
+    noisy.add("multi_test", [0.80, 0.70, 0.85], [0.70, 0.75, 0.72], data="course", model="lr")
+    bar = noisy.plot().patches[0]
+    assert matplotlib.colors.to_hex(bar.get_facecolor()) == matplotlib.colors.to_hex("tab:gray")
     ax = budget.plot_scores()
     assert ax.get_title() and ax.get_xlabel() and ax.get_legend() is not None

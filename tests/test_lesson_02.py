@@ -257,7 +257,7 @@ def test_takeaways_are_built_from_recorded_figures(notebook):
     assert placeholders
     for expression in placeholders:
         expression = expression.split(":")[0].strip()
-        expression = re.sub(r"^fx\.signed\((.*)\)$", r"\1", expression).lstrip("-")
+        expression = re.sub(r"^fx\.(?:signed|gap)\((.*)\)$", r"\1", expression).lstrip("-")
         assert expression.startswith('rec["') or expression in {"n_splits", "SMALL_N"}, (
             f"takeaway value {expression!r} does not come from the recorded figures"
         )
