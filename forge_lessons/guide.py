@@ -51,7 +51,7 @@ def timings_block(summary, notebooks_dir=NOTEBOOKS_DIR):
             f"| {info['name']} | {info['minutes']} min | {entry['seconds']:.1f} s | {entry['slowest_cell_seconds']:.1f} s |"
         )
     total = sum(results[info["name"]]["seconds"] for info in lessons)
-    rows.append(f"\nWhole course, one lesson after another: {total:.0f} s of machine time.")
+    rows.append(f"\nWhole course, summed over the lessons: {total:.0f} s of machine time.")
     return "\n".join(rows)
 
 

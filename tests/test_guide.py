@@ -35,7 +35,7 @@ def test_timings_come_from_the_summary(tmp_path):
     block = guide.timings_block(_summary(), tmp_path)
     assert "| 00_a | 10 min | 4.2 s | 1.5 s |" in block or "| 00_a | 10 min | 4.3 s | 1.5 s |" in block
     assert "| 01_b | 30 min | 20.0 s | 9.0 s |" in block
-    assert "24 s of machine time" in block
+    assert "summed over the lessons: 24 s of machine time" in block
 
 
 @pytest.mark.parametrize(
