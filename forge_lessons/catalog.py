@@ -47,7 +47,7 @@ def describe(path):
         raise ValueError(f"{path.name}: cell 1 must be markdown starting with a '# title' line")
     lines = source.strip().splitlines()
     title = re.sub(r"^#+\s*", "", lines[0]).strip()
-    title = re.sub(r"^\d\d\s*[·:.\-–—]\s*", "", title)
+    title = re.sub(r"^(?:lesson\s+)?\d\d\s*[·:.\-–—]\s*", "", title, flags=re.I)
     time = _TIME.search(source)
     minutes = int(time.group(2) or time.group(1)) if time else None
     objectives, in_list = [], False

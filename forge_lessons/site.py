@@ -17,7 +17,7 @@ from . import catalog
 HEADLINES = {
     "00_start_here": ("never_flag_accuracy", "accuracy of never flagging fraud", "{:.3f}"),
     "01_estimator_contract": ("best_model_score", "best model's score", "{:.3f}"),
-    "02_leaky_vs_pipelined_scaling": ("scaling_gap_mean", "mean ROC AUC gain from leaky scaling", "{:+.4f}"),
+    "02_leaky_vs_pipelined_scaling": ("scaling_gap_mean", "mean ROC AUC gain from leaky scaling", "{:+.5f}"),
     "03_leakage_budget": ("leak_kinds_measured", "kinds of leakage measured", "{}"),
     "04_cross_validation_strategies": ("production_score", "score on the production period", "{:.3f}"),
     "05_hyperparameter_tuning": ("best_cv_optimism", "optimism of the best CV score", "{:+.3f}"),
