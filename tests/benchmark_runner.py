@@ -5,7 +5,8 @@ Measures, on the quick profile of every lesson present:
 2. the runner with ``--jobs 2`` on the same notebooks (cold, forced) and its speed-up over (1);
 3. a second runner call with nothing changed (served from the cache), as a share of the cold run;
 4. the full profile: each notebook's seconds and slowest cell, from one runner call with ``--jobs 1``
-   (skip with ``--quick-only``).
+   into ``build/benchmark-full/`` (skip with ``--quick-only``); ``make guide`` can quote it with
+   ``python -m forge_lessons guide --summary build/benchmark-full/summary.json``.
 
 Prints a table and writes ``build/benchmark.json``.
 """
@@ -68,7 +69,7 @@ def main(argv=None):
     report["cached_statuses"] = sorted({r["status"] for r in results})
 
     if not args.quick_only:
-        full, results = _timed_run(names=names, profile="full", jobs=1, out_dir=work / "full", force=True)
+        full, results = _timed_run(names=names, profile="full", jobs=1, out_dir=BUILD_DIR / "benchmark-full", force=True)
         report["full_total_jobs1"] = full
         report["full"] = {
             r["name"]: {"status": r["status"], "seconds": r["seconds"], "slowest_cell_seconds": r["slowest_cell_seconds"]}
