@@ -43,7 +43,7 @@ test: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) --dist loadscope $(NBVAL) notebooks
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -n $(JOBS) --dist loadscope tests
+	$(PY) -m pytest -n $(JOBS) --dist loadscope -m "not browser" tests
 
 nbval: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) --dist loadscope $(NBVAL) notebooks
