@@ -28,6 +28,7 @@ from forge_lessons.runner import run_notebooks
 
 def _plain_papermill(names, workdir):
     seconds = {}
+    workdir.mkdir(parents=True, exist_ok=True)
     os.environ[FIGURES_ENV] = str(workdir / "figures")
     for name in names:
         start = time.perf_counter()
