@@ -54,6 +54,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from .course import BUILD_DIR, REPO_ROOT
+from .evaluation import _bootstrap_weights
 
 __all__ = [
     "BatchError",
@@ -1343,16 +1344,10 @@ def _group_codes(groups, n, what):
     return codes.ravel(), int(codes.max()) + 1
 
 
-def _resample_weights(codes, n_groups, n_boot, rng, chunk=200):
+def _resample_weights(codes, n_groups, n_boot, rng):
     """Yield (k, n_rows) matrices: how often each row is drawn (whole groups drawn with replacement)."""
-    done = 0
-    while done < n_boot:
-        size = min(chunk, n_boot - done)
-        draws = rng.integers(0, n_groups, size=(size, n_groups))
-        flat = (draws + np.arange(size)[:, None] * n_groups).ravel()
-        counts = np.bincount(flat, minlength=size * n_groups).reshape(size, n_groups).astype(float)
-        yield counts[:, codes]
-        done += size
+    # the same cluster bootstrap as lesson 06; chunks of 200 keep this module's published intervals
+    return _bootstrap_weights(codes, n_groups, n_boot, rng, chunk=200)
 
 
 def _weighted_auc(y, score, weights):
