@@ -84,11 +84,12 @@ def test_cost_is_candidates_times_folds_plus_refit(runs):
 
 @pytest.mark.slow
 def test_random_search_is_close_to_the_grid_at_a_fraction_of_the_cost(runs):
-    # A third of the grid's candidates; timings on a shared machine are noisy, so the bounds are loose.
+    # The cost is asserted as a fit count, which is deterministic: seconds on a shared machine are not
+    # (the lesson prints them in output-ignored cells and says so; `make benchmark` measures time).
     for seed, f in runs.items():
         assert abs(f["random_test_score"] - f["grid_test_score"]) <= MARGIN, seed
-        assert f["random_compute_share"] < 0.75, seed
-        assert f["random_seconds"] < f["grid_seconds"], seed
+        random_fits = f["random_candidates"] * QUICK_FOLDS + 1
+        assert random_fits <= f["grid_fits"] / 2, seed
 
 
 @pytest.mark.slow

@@ -21,6 +21,11 @@ import sqlalchemy as sa
 from forge_lessons import tracking
 
 POSTGRES_ENV = "FORGE_LESSONS_POSTGRES_URL"
+
+# The fail-fast tests check that a bad address or a silent server does not hang (the operating
+# system's own connect timeout is about two minutes; a silent server waits forever). The bound is
+# loose because the test suite shares two cores with notebook executions.
+NO_HANG_SECONDS = 30
 T0 = pd.Timestamp("2026-01-01")
 
 
@@ -133,7 +138,7 @@ def test_bad_urls_fail_fast_with_a_clear_message(url, error, words):
     start = time.perf_counter()
     with pytest.raises(error, match=words) as caught:
         tracking.connect(url, timeout=2)
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < NO_HANG_SECONDS
     assert "pw" not in str(caught.value).replace("psycopg", "")
 
 
@@ -144,7 +149,7 @@ def test_refused_connection_fails_within_seconds_without_leaking_the_password():
     start = time.perf_counter()
     with pytest.raises(tracking.DatabaseUnavailable, match="could not connect") as caught:
         tracking.connect(f"postgresql+psycopg://someone:s3cret@127.0.0.1:{port}/db", timeout=2)
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < NO_HANG_SECONDS
     assert "s3cret" not in str(caught.value) and "***" in str(caught.value)
 
 
@@ -158,7 +163,7 @@ def test_server_that_never_answers_times_out_within_the_timeout():
         with pytest.raises(tracking.DatabaseUnavailable, match="waited at most 2 s"):
             tracking.connect(f"postgresql+psycopg://someone:pw@127.0.0.1:{port}/db", timeout=2)
         elapsed = time.perf_counter() - start
-    assert elapsed < 8, f"took {elapsed:.1f} s"
+    assert elapsed < NO_HANG_SECONDS, f"took {elapsed:.1f} s"
 
 
 def test_postgresql_scheme_without_driver_uses_psycopg():
@@ -705,5 +710,5 @@ def test_wrong_database_or_password_on_a_real_server_is_reported_clearly():
         start = time.perf_counter()
         with pytest.raises(tracking.DatabaseUnavailable, match=words) as caught:
             tracking.connect(bad.render_as_string(hide_password=False), timeout=2)
-        assert time.perf_counter() - start < 5
+        assert time.perf_counter() - start < NO_HANG_SECONDS
         assert "wrong-pw" not in str(caught.value)

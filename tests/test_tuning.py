@@ -21,6 +21,11 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from forge_lessons import tuning
 
+# The fail-fast tests check that a bad address or a silent server does not hang (the operating
+# system's own connect timeout is about two minutes; a silent server waits forever). The bound is
+# loose because the test suite shares two cores with notebook executions.
+NO_HANG_SECONDS = 30
+
 
 @pytest.fixture(scope="module")
 def data():
@@ -241,7 +246,7 @@ def test_dask_client_bad_format_fails_at_once():
     with pytest.raises(ValueError, match="must look like"):
         with tuning.dask_client("not an address"):
             pass
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < NO_HANG_SECONDS
 
 
 def test_dask_client_unreachable_scheduler_fails_within_seconds():
@@ -249,7 +254,7 @@ def test_dask_client_unreachable_scheduler_fails_within_seconds():
     with pytest.raises(tuning.SchedulerUnreachableError) as info:
         with tuning.dask_client("tcp://127.0.0.1:1", timeout=1):
             pass
-    assert time.perf_counter() - start < 10
+    assert time.perf_counter() - start < NO_HANG_SECONDS
     message = str(info.value)
     assert "tcp://127.0.0.1:1" in message and "within 1 s" in message and 'DASK_SCHEDULER = ""' in message
     assert isinstance(info.value, ConnectionError)
