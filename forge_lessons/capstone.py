@@ -34,6 +34,7 @@ import pandas as pd
 
 from .course import REPO_ROOT
 from .environment import LOCK_FILE, PYTHON_VERSION, normalize, read_lock
+from .experiments import _bootstrap_setup, _stratified_resamples, bootstrap_score, plot_waterfall
 
 __all__ = [
     "DOCKERFILE",
@@ -428,8 +429,6 @@ def scores_by_version(rows, *, n_boot=200, random_state=0):
     pandas.DataFrame
         Indexed by ``model_version``: ``n``, ``frauds``, ``roc_auc``, ``se``.
     """
-    from .experiments import bootstrap_score
-
     needed = {"model_version", "probability_score", "label"}
     if not isinstance(rows, pd.DataFrame) or not needed <= set(rows.columns):
         found = list(rows.columns) if isinstance(rows, pd.DataFrame) else type(rows).__name__
@@ -447,17 +446,6 @@ def scores_by_version(rows, *, n_boot=200, random_state=0):
     frame = pd.DataFrame.from_dict(table, orient="index")
     frame.index.name = "model_version"
     return frame
-
-
-def _rank_roc_auc(y_true, y_score):
-    """ROC AUC from average ranks (Mann-Whitney U); equals ``roc_auc_score`` for 0/1 labels, and is faster."""
-    from scipy.stats import rankdata
-
-    ranks = rankdata(y_score)
-    positives = y_true == 1
-    n_pos = int(positives.sum())
-    n_neg = len(y_true) - n_pos
-    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def paired_bootstrap(y_true, values_a, values_b, *, metric="roc_auc", n_boot=200, random_state=0):
@@ -492,21 +480,10 @@ def paired_bootstrap(y_true, values_a, values_b, *, metric="roc_auc", n_boot=200
         raise ValueError(
             f"y_true, values_a and values_b must be 1-D and of the same length, got shapes {y.shape}, {a.shape}, {b.shape}"
         )
-    labels = set(np.unique(y).tolist())
-    if not labels <= {0, 1} or len(labels) < 2:
-        raise ValueError(f"y_true must hold both 0 and 1, found {sorted(labels)}")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral) or n_boot < 2:
-        raise ValueError(f"n_boot must be an integer >= 2, got {n_boot!r}")
-    if metric == "roc_auc":
-        metric = _rank_roc_auc
-    elif not callable(metric):
-        raise ValueError(f"metric must be 'roc_auc' or a callable metric(y_true, values), got {metric!r}")
-    rng = np.random.default_rng(random_state)
-    positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
-    differences = np.empty(n_boot)
-    for i in range(n_boot):
-        idx = np.concatenate([rng.choice(positives, len(positives)), rng.choice(negatives, len(negatives))])
-        differences[i] = metric(y[idx], a[idx]) - metric(y[idx], b[idx])
+    metric = _bootstrap_setup(y, metric, n_boot)
+    differences = np.array(
+        [metric(y[idx], a[idx]) - metric(y[idx], b[idx]) for idx in _stratified_resamples(y, n_boot, random_state)]
+    )
     score_a, score_b = float(metric(y, a)), float(metric(y, b))
     return {"a": score_a, "b": score_b, "difference": score_a - score_b, "se": float(differences.std(ddof=1))}
 
@@ -643,8 +620,6 @@ def plot_attribution(table, se=None, ax=None, *, title="Where the gap comes from
     -------
     matplotlib Axes
     """
-    from .experiments import plot_waterfall
-
     se = {} if se is None else se
     if not isinstance(se, dict):
         raise ValueError(f"se must be a dict {{stage: standard error}}, got {type(se).__name__}")

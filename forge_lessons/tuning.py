@@ -417,8 +417,10 @@ def budget_frontier(scorer, budgets, n_chunks=1, *, method="random"):
     Returns
     -------
     pandas.DataFrame
-        ``method``, ``chunk``, ``candidates``, ``best_cv``, ``test_score`` and
-        ``compute_seconds`` (the sub-search's fitting and scoring time).
+        ``method``, ``chunk``, ``candidates``, ``fits`` (candidates × folds,
+        plus the refit the sub-search would make), ``best_cv``,
+        ``test_score`` and ``compute_seconds`` (the sub-search's fitting and
+        scoring time).
     """
     if not isinstance(scorer, CandidateScorer):
         raise TypeError(f"scorer must be a CandidateScorer, found {type(scorer).__name__}")
@@ -428,6 +430,7 @@ def budget_frontier(scorer, budgets, n_chunks=1, *, method="random"):
     if isinstance(n_chunks, bool) or not isinstance(n_chunks, (int, np.integer)) or n_chunks < 1:
         raise ValueError(f"n_chunks must be a positive integer, got {n_chunks!r}")
     score, cost = _cv_arrays(scorer.search)
+    n_splits = _n_splits(scorer.search.cv_results_)
     available = len(score)
     if max(budgets) * n_chunks > available:
         raise ValueError(
@@ -445,6 +448,7 @@ def budget_frontier(scorer, budgets, n_chunks=1, *, method="random"):
                     "method": method,
                     "chunk": chunk,
                     "candidates": budget,
+                    "fits": budget * n_splits + 1,
                     "best_cv": float(score[best]),
                     "test_score": scorer.test_score(best),
                     "compute_seconds": float(cost[window].sum()),
@@ -766,6 +770,7 @@ def plot_cost_growth(table, ax=None):
                   label="extrapolated")
         axis.plot(measured["hyperparameters"], measured[column], color="#1565c0", marker="o", label="measured")
         axis.set_yscale("log")
+        _plain_log_ticks(axis.yaxis)
         axis.set_xlabel("number of hyperparameters in the grid")
         axis.set_ylabel(label)
         axis.set_xticks(list(table["hyperparameters"]))
@@ -776,24 +781,30 @@ def plot_cost_growth(table, ax=None):
     return ax
 
 
-def plot_frontier(table, ax=None):
-    """Score-versus-cost frontier: best CV score and test score against compute seconds.
+def plot_frontier(table, ax=None, *, cost="fits"):
+    """Score-versus-cost frontier: best CV score and test score against the cost of each search.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Columns ``method``, ``compute_seconds``, ``best_cv`` and ``test_score``
-        (and ``candidates``: random-search points are labelled with it).
+        Columns ``method``, ``best_cv``, ``test_score`` and the ``cost``
+        column (and ``candidates``: random-search points are labelled with it).
     ax : sequence of two matplotlib Axes, optional
+    cost : {"fits", "compute_seconds"}, default="fits"
+        The x-axis. Fit counts are the same on every run; compute seconds
+        change with the machine and its load.
 
     Returns
     -------
     sequence of two matplotlib Axes
     """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import LogLocator
 
-    needed = {"method", "compute_seconds", "best_cv", "test_score"}
+    labels = {"fits": "fits (candidates × folds + 1 refit, log scale)",
+              "compute_seconds": "compute seconds (fit + score, one core, log scale)"}
+    if cost not in labels:
+        raise ValueError(f"cost must be one of {sorted(labels)}, got {cost!r}")
+    needed = {"method", cost, "best_cv", "test_score"}
     missing = needed - set(getattr(table, "columns", ()))
     if missing:
         raise ValueError(f"table needs columns {sorted(needed)}; missing {sorted(missing)}")
@@ -804,25 +815,32 @@ def plot_frontier(table, ax=None):
         label = "random (number = trials)" if method == "random" else method
         style = {"color": _COLORS.get(method, "#6a1b9a"), "marker": markers.get(method, "o"), "label": label}
         size = 70 if method != "random" else 30
-        ax[0].scatter(rows["compute_seconds"], rows["best_cv"], s=size, alpha=0.8, **style)
-        ax[1].scatter(rows["compute_seconds"], rows["test_score"], s=size, alpha=0.8, **style)
+        ax[0].scatter(rows[cost], rows["best_cv"], s=size, alpha=0.8, **style)
+        ax[1].scatter(rows[cost], rows["test_score"], s=size, alpha=0.8, **style)
         if method == "random" and "candidates" in rows:
             for axis, column in ((ax[0], "best_cv"), (ax[1], "test_score")):
-                for x, y, k in zip(rows["compute_seconds"], rows[column], rows["candidates"]):
+                for x, y, k in zip(rows[cost], rows[column], rows["candidates"]):
                     axis.annotate(str(k), (x, y), textcoords="offset points", xytext=(3, 3), fontsize=7,
                                   color=style["color"])
     for axis, title in ((ax[0], "What the search reports: best CV score"), (ax[1], "What it delivers: untouched test score")):
         axis.set_xscale("log")
-        # plain numbers on the log axis; minor labels like "3×10⁰" would overlap
-        axis.xaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
-        axis.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-        axis.xaxis.set_minor_formatter(plt.NullFormatter())
-        axis.set_xlabel("compute seconds (fit + score, one core, log scale)")
+        _plain_log_ticks(axis.xaxis)
+        axis.set_xlabel(labels[cost])
         axis.set_title(title)
     ax[0].set_ylabel("ROC AUC")
     ax[1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
     ax[0].figure.tight_layout()
     return ax
+
+
+def _plain_log_ticks(axis):
+    """Plain numbers (1, 2, 5, 10, 20, ...) on a log axis; minor labels like "3×10⁰" would overlap."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import LogLocator
+
+    axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_formatter(plt.NullFormatter())
 
 
 def plot_winners_curse(table, ax=None):

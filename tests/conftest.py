@@ -17,6 +17,7 @@ import pytest
 from forge_lessons.course import FIGURES_ENV, NOTEBOOKS_DIR
 
 WAIT_SECONDS = 1200
+POSTGRES_ENV = "FORGE_LESSONS_POSTGRES_URL"
 collect_ignore_glob = ["lint_corpus/*"]  # labelled snippets for the lint, not tests (some end in _test.py)
 
 
@@ -97,3 +98,15 @@ def run_lesson(tmp_path_factory):
         return execute_lesson(name, shared, profile=profile, seed=seed, **params)
 
     return run
+
+
+@pytest.fixture
+def postgres_url():
+    """The PostgreSQL URL from the environment; skip without it, fail without it in CI (``.ci/run`` starts a server)."""
+    url = os.environ.get(POSTGRES_ENV, "").strip()
+    if not url:
+        message = f"{POSTGRES_ENV} is not set: start a server with `eval \"$(bash .ci/start_postgres.sh)\"`"
+        if os.environ.get("CI", "").lower() in ("true", "1"):
+            pytest.fail(f"CI=true but {message}")
+        pytest.skip(message)
+    return url

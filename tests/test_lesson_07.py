@@ -5,7 +5,6 @@ The PostgreSQL run needs ``FORGE_LESSONS_POSTGRES_URL``; it is skipped without i
 (``CI=true``), where a missing URL fails the test.
 """
 
-import os
 import uuid
 
 import nbformat
@@ -17,7 +16,6 @@ from forge_lessons.course import NOTEBOOKS_DIR
 NAME = "07_logging_predictions_to_sql"
 PATH = NOTEBOOKS_DIR / f"{NAME}.ipynb"
 SEEDS = [42, 7]
-POSTGRES_ENV = "FORGE_LESSONS_POSTGRES_URL"
 QUICK_LOG_ROWS = 100_000 // 5  # the notebook's quick profile logs a fifth of LOG_ROWS
 
 # The figures issue 9 lists by name; tests and the runner read them.
@@ -176,18 +174,8 @@ def test_timing_cells_are_excluded_from_output_comparison():
 # --- the same notebook on PostgreSQL
 
 
-def postgres_url_or_skip():
-    url = os.environ.get(POSTGRES_ENV, "").strip()
-    if not url:
-        message = f"{POSTGRES_ENV} is not set: start a server with `eval \"$(bash .ci/start_postgres.sh)\"`"
-        if os.environ.get("CI", "").lower() in ("true", "1"):
-            pytest.fail(f"CI=true but {message}")
-        pytest.skip(message)
-    return url
-
-
-def test_the_same_notebook_runs_on_postgresql_with_the_same_results(run_lesson, sqlite_dir):
-    url = postgres_url_or_skip()
+def test_the_same_notebook_runs_on_postgresql_with_the_same_results(run_lesson, sqlite_dir, postgres_url):
+    url = postgres_url
     schema = f"lesson07_{uuid.uuid4().hex[:10]}"
     admin_url = sa.engine.make_url(url).set(drivername="postgresql+psycopg")
     admin = sa.create_engine(admin_url)

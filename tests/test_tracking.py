@@ -20,24 +20,11 @@ import sqlalchemy as sa
 
 from forge_lessons import tracking
 
-POSTGRES_ENV = "FORGE_LESSONS_POSTGRES_URL"
-
 # The fail-fast tests check that a bad address or a silent server does not hang (the operating
 # system's own connect timeout is about two minutes; a silent server waits forever). The bound is
 # loose because the test suite shares two cores with notebook executions.
 NO_HANG_SECONDS = 30
 T0 = pd.Timestamp("2026-01-01")
-
-
-def postgres_url_or_skip():
-    """The PostgreSQL URL from the environment; skip without it, fail without it in CI."""
-    url = os.environ.get(POSTGRES_ENV, "").strip()
-    if not url:
-        message = f"{POSTGRES_ENV} is not set: start a server with `eval \"$(bash .ci/start_postgres.sh)\"`"
-        if os.environ.get("CI", "").lower() in ("true", "1"):
-            pytest.fail(f"CI=true but {message}")
-        pytest.skip(message)
-    return url
 
 
 def with_search_path(url, schema):
@@ -50,7 +37,7 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'log.sqlite'}"
         return
-    url = postgres_url_or_skip()
+    url = request.getfixturevalue("postgres_url")
     schema = f"test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(tracking._parse_url(url, None))
     with admin.begin() as conn:
@@ -110,8 +97,8 @@ def test_empty_url_means_a_sqlite_file_whose_folder_is_created(tmp_path):
         engine.dispose()
 
 
-def test_describe_hides_the_postgres_password():
-    url = postgres_url_or_skip()
+def test_describe_hides_the_postgres_password(postgres_url):
+    url = postgres_url
     engine = tracking.connect(url)
     try:
         password = sa.engine.make_url(url).password
@@ -704,8 +691,8 @@ def test_validate_dedup_function():
     assert "must return a DataFrame" in tracking.validate_dedup_function(lambda frame: None)
 
 
-def test_wrong_database_or_password_on_a_real_server_is_reported_clearly():
-    url = sa.engine.make_url(postgres_url_or_skip())
+def test_wrong_database_or_password_on_a_real_server_is_reported_clearly(postgres_url):
+    url = sa.engine.make_url(postgres_url)
     for bad, words in [(url.set(database="no_such_database"), "no_such_database"), (url.set(password="wrong-pw"), "password")]:
         start = time.perf_counter()
         with pytest.raises(tracking.DatabaseUnavailable, match=words) as caught:

@@ -159,6 +159,8 @@ def test_budget_frontier_uses_prefixes_of_chunks(random_search, data):
     scorer = tuning.CandidateScorer(random_search, X, y, X_test, y_test)
     table = tuning.budget_frontier(scorer, budgets=[2, 4], n_chunks=3)
     assert list(table["candidates"]) == [2, 4] * 3
+    n_splits = sum(key.endswith("_test_score") and key.startswith("split") for key in random_search.cv_results_)
+    assert list(table["fits"]) == [2 * n_splits + 1, 4 * n_splits + 1] * 3
     scores = random_search.cv_results_["mean_test_score"]
     assert table["best_cv"].iloc[3] == pytest.approx(scores[4:8].max())  # chunk 1, budget 4
     assert (table.groupby("chunk")["best_cv"].diff().dropna() >= 0).all()
@@ -324,10 +326,15 @@ def test_plots_return_axes_and_check_columns():
     axes = tuning.plot_cost_growth(cost)
     assert axes[0].get_yscale() == "log" and axes[0].get_title()
     frontier = pd.DataFrame({"method": ["grid", "random", "random"], "compute_seconds": [10.0, 2.0, 4.0],
-                             "best_cv": [0.8, 0.79, 0.8], "test_score": [0.78, 0.77, 0.78],
+                             "fits": [25, 7, 13], "best_cv": [0.8, 0.79, 0.8], "test_score": [0.78, 0.77, 0.78],
                              "candidates": [8, 2, 4]})
     axes = tuning.plot_frontier(frontier)
-    assert axes[1].get_legend() is not None and axes[0].get_xlabel()
+    assert axes[1].get_legend() is not None and axes[0].get_xlabel().startswith("fits")
+    assert list(axes[0].collections[0].get_offsets()[:, 0]) == [25]
+    axes = tuning.plot_frontier(frontier, cost="compute_seconds")
+    assert axes[0].get_xlabel().startswith("compute seconds")
+    with pytest.raises(ValueError, match="cost must be one of"):
+        tuning.plot_frontier(frontier, cost="seconds")
     curse = tuning.expected_best_of_k([0.7, 0.8, 0.75])
     ax = tuning.plot_winners_curse(curse)
     assert ax.get_ylabel() == "CV ROC AUC" and ax.get_legend() is not None
