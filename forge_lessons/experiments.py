@@ -15,7 +15,8 @@ hands them to the helpers here, which
   add up exactly (:func:`waterfall_table`) and draw it (:func:`plot_waterfall`);
 * draw the figures of the lesson (:func:`plot_workflow_diagram`,
   :func:`plot_differences`, :func:`plot_permutation_tests`) and round its
-  tables and differences for display (:func:`tidy`, :func:`signed`);
+  tables and differences for display (:func:`tidy`, :func:`signed`,
+  :func:`gap`, :func:`fixed_gap`, :func:`gap_table`);
 * compute expected answers for the exercises (:func:`reference_scaling_gap`,
   :func:`pipeline_problem`).
 """
@@ -44,8 +45,9 @@ __all__ = [
     "repeat_with_seeds",
     "repeated_split_scores",
     "score_in_batches",
+    "fixed_gap",
     "gap",
-    "readable_differences",
+    "gap_table",
     "signed",
     "summarize_differences",
     "tidy",
@@ -188,41 +190,87 @@ def gap(value, decimals=3, max_decimals=7):
     return f"{round(value, digits) + 0.0:+.{digits}f}"
 
 
-def readable_differences(summary, noise=None):
-    """Format a :func:`summarize_differences` table so tiny gaps stay visible.
+def fixed_gap(value, decimals=4, show_plus=True):
+    """Format a difference at one fixed precision, so a table column reads evenly.
+
+    Unlike :func:`gap`, which adds decimals until the first digit shows, every
+    value gets the same number of decimals; a value that would round to zero
+    is shown as ``"<0.0001"`` (for ``decimals=4``), whatever its sign.
+
+    Parameters
+    ----------
+    value : float
+    decimals : int, default=4
+    show_plus : bool, default=True
+        Print a ``+`` in front of positive values (``False`` for spreads).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fixed_gap(0.0124)
+    '+0.0124'
+    >>> fixed_gap(0.00004)
+    '<0.0001'
+    >>> fixed_gap(0.002)
+    '+0.0020'
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a number, got {type(value).__name__}")
+    decimals = _check_int("decimals", decimals, 1)
+    value = float(value)
+    if round(value, decimals) == 0:
+        return f"<{10.0 ** -decimals:.{decimals}f}"
+    return f"{round(value, decimals) + 0.0:{'+' if show_plus else ''}.{decimals}f}"
+
+
+def gap_table(summary, noise, *, decimals=4, noise_decimals=3):
+    """A :func:`summarize_differences` table laid out for reading.
+
+    Every gap is printed at the same precision (:func:`fixed_gap`), the
+    number of splits is left out (say it in the heading), and the last column
+    is the yardstick: how much the score itself moves from split to split.
 
     Parameters
     ----------
     summary : pandas.DataFrame
-        Output of :func:`summarize_differences` (columns ``mean``, ``sd``,
-        ``min``, ``max``, ``max_abs``, ``n_splits``).
-    noise : pandas.Series or dict, optional
-        Per row, the split-to-split standard deviation of the score itself,
-        shown as a last column so each gap can be read next to the noise.
+        Output of :func:`summarize_differences`; a (condition, model)
+        MultiIndex is kept as it is.
+    noise : pandas.Series or dict
+        Per row of ``summary``, the split-to-split standard deviation of the
+        (pipelined) score.
+    decimals : int, default=4
+        Decimals of the gap columns.
+    noise_decimals : int, default=3
+        Decimals of the noise column.
 
     Returns
     -------
     pandas.DataFrame
-        The same rows, values as strings formatted with :func:`gap`.
+        Columns ``mean gap``, ``sd of gap``, ``smallest``, ``largest`` and
+        ``noise (sd of score)``, as strings.
     """
-    needed = ["mean", "sd", "min", "max", "max_abs", "n_splits"]
+    needed = ["mean", "sd", "min", "max"]
     if not isinstance(summary, pd.DataFrame):
         raise TypeError(f"summary must be a DataFrame from summarize_differences, got {type(summary).__name__}")
     missing = [c for c in needed if c not in summary.columns]
     if missing:
         raise ValueError(f"summary lacks the columns {missing}; expected the output of summarize_differences")
+    noise = pd.Series(noise, dtype=float) if isinstance(noise, dict) else noise
+    if not isinstance(noise, pd.Series):
+        raise TypeError(f"noise must be a Series or a dict, got {type(noise).__name__}")
+    absent = [name for name in summary.index if name not in noise.index]
+    if absent:
+        raise ValueError(f"noise has no value for the rows {absent}")
+    noise_decimals = _check_int("noise_decimals", noise_decimals, 0)
     out = pd.DataFrame(index=summary.index)
-    out["mean gap"] = [gap(v) for v in summary["mean"]]
-    out["sd of gap"] = [gap(v).lstrip("+") for v in summary["sd"]]
-    out["smallest"] = [gap(v) for v in summary["min"]]
-    out["largest"] = [gap(v) for v in summary["max"]]
-    out["splits"] = summary["n_splits"].astype(int)
-    if noise is not None:
-        noise = pd.Series(noise, dtype=float)
-        absent = [name for name in summary.index if name not in noise.index]
-        if absent:
-            raise ValueError(f"noise has no value for the rows {absent}")
-        out["score sd over splits (noise)"] = [f"{noise[name]:.3f}" for name in summary.index]
+    out["mean gap"] = [fixed_gap(v, decimals) for v in summary["mean"]]
+    out["sd of gap"] = [fixed_gap(v, decimals, show_plus=False) for v in summary["sd"]]
+    out["smallest"] = [fixed_gap(v, decimals) for v in summary["min"]]
+    out["largest"] = [fixed_gap(v, decimals) for v in summary["max"]]
+    out["noise (sd of score)"] = [f"{noise[name]:.{noise_decimals}f}" for name in summary.index]
     return out
 
 
@@ -811,6 +859,7 @@ def plot_differences(
     matplotlib.axes.Axes
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     if isinstance(differences, pd.Series):
         differences = differences.to_frame()
@@ -826,6 +875,7 @@ def plot_differences(
     for pos, values in zip(positions, data):
         ax.scatter(values, pos + rng.uniform(-0.15, 0.15, len(values)), s=12, alpha=0.6, color="#4c72b0")
     ax.axvline(0.0, color="#c44e52", linestyle="--", linewidth=1, label="no difference")
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))  # few enough ticks that their labels never touch
     ax.set_yticks(positions)
     ax.set_yticklabels([str(n) for n in names])
     ax.set_xlabel(xlabel)

@@ -410,15 +410,3 @@ def test_gap_keeps_tiny_differences_visible():
         fx.gap("0.1")
 
 
-def test_readable_differences():
-    summary = fx.summarize_differences({"a": [0.0, 0.00004, 0.00002], "b": [0.01, 0.02, 0.03]})
-    table = fx.readable_differences(summary, noise={"a": 0.028, "b": 0.03})
-    assert table.loc["a", "mean gap"] == "+0.00002"
-    assert table.loc["b", "mean gap"] == "+0.020"
-    assert table.loc["a", "score sd over splits (noise)"] == "0.028"
-    with pytest.raises(ValueError, match="no value for the rows"):
-        fx.readable_differences(summary, noise={"a": 0.1})
-    with pytest.raises(ValueError, match="lacks the columns"):
-        fx.readable_differences(summary.drop(columns="sd"))
-    with pytest.raises(TypeError, match="DataFrame"):
-        fx.readable_differences([1, 2])

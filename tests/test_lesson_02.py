@@ -84,6 +84,20 @@ def test_iid_scaling_gap_is_negligible(figures):
 
 
 @pytest.mark.slow
+def test_split_noise_dwarfs_even_the_largest_single_split_gap(figures):
+    # "roughly N times the largest gap seen on any single split" (the prose branches below 10)
+    assert figures["split_noise_sd"] > 10 * figures["scaling_gap_max_abs"]
+
+
+@pytest.mark.slow
+def test_scaler_fit_on_production_rows_too_is_small_next_to_the_noise(figures):
+    # "under a tenth of how much each model's score moves from one split to the next" (full profile);
+    # the quick profile's 30 % of the customers make k-NN's gap noisier, so its bound here is looser
+    assert abs(figures["scaling_gap_drift"]) < figures["split_noise_sd"] / 10
+    assert abs(figures["scaling_gap_drift_knn"]) < figures["split_noise_sd_knn"] / 4
+
+
+@pytest.mark.slow
 def test_scaling_gap_is_small_next_to_a_selection_leak(figures):
     assert figures["selection_gap"] > 0.15
     assert abs(figures["scaling_gap_mean"]) < figures["selection_gap"] / 20
@@ -103,6 +117,11 @@ def test_conditions_where_scaling_leakage_grows(figures):
 def test_serving_refit_keeps_ranking_but_moves_the_threshold(figures):
     assert abs(figures["serving_refit_drop"]) < 0.02
     assert figures["serving_alert_rate_rescaled"] < figures["serving_alert_rate_shipped"]
+    # the development threshold flags ALERT_SHARE of development rows, and more of the drifted production rows
+    assert figures["serving_alert_rate_dev"] == pytest.approx(0.02, abs=0.002)
+    assert figures["serving_alert_rate_shipped"] > figures["serving_alert_rate_dev"]
+    # the re-scaled job catches fewer frauds
+    assert figures["serving_recall_rescaled"] < figures["serving_recall_shipped"]
 
 
 @pytest.mark.slow
@@ -112,6 +131,8 @@ def test_incident_reconstruction(figures):
     # the story's culprit is small, a real leak is larger
     assert abs(figures["incident_scaling"]) < 0.01
     assert abs(figures["incident_target_rate"]) > abs(figures["incident_scaling"])
+    # "practically nothing next to the largest stage"
+    assert abs(figures["incident_scaling"]) < max(abs(figures[name]) for name in INCIDENT_STEPS) / 10
     assert figures["incident_biggest_cause"] != "scaler & encoders inside the pipeline"
     # the attribution adds up exactly from the development to the production score
     total = figures["dev_score"] + sum(figures[name] for name in INCIDENT_STEPS)
@@ -175,6 +196,53 @@ def test_scaling_gap_is_small_next_to_lesson_03_selection_leak(run_lesson):
     ours = run_lesson(NAME, profile="quick", seed=42)
     inflation = theirs["leak_selection_leaky"] - theirs["leak_selection_honest"]
     assert abs(ours["scaling_gap_mean"]) < inflation / 10
+
+
+# --------------------------------------------------------------------------- #
+# the lesson's display helpers (no execution)
+# --------------------------------------------------------------------------- #
+def test_fixed_gap_keeps_one_precision():
+    assert fx.fixed_gap(0.0124) == "+0.0124"
+    assert fx.fixed_gap(0.002) == "+0.0020"
+    assert fx.fixed_gap(-0.00012) == "-0.0001"
+    assert fx.fixed_gap(0.00004) == "<0.0001"
+    assert fx.fixed_gap(-0.00004) == "<0.0001"
+    assert fx.fixed_gap(0.0) == "<0.0001"
+    assert fx.fixed_gap(0.0031, show_plus=False) == "0.0031"
+    assert fx.fixed_gap(0.0124, decimals=3) == "+0.012"
+    with pytest.raises(TypeError, match="number"):
+        fx.fixed_gap("0.1")
+
+
+def test_gap_table_layout():
+    import pandas as pd
+
+    summary = fx.summarize_differences({("iid", "lr"): [0.0, 0.00004, 0.00002], ("iid", "knn"): [0.01, 0.02, 0.03]})
+    table = fx.gap_table(summary, noise={("iid", "lr"): 0.028, ("iid", "knn"): 0.03})
+    assert list(table.columns) == ["mean gap", "sd of gap", "smallest", "largest", "noise (sd of score)"]
+    assert isinstance(table.index, pd.MultiIndex)
+    assert table.loc[("iid", "lr"), "mean gap"] == "<0.0001"
+    assert table.loc[("iid", "knn"), "mean gap"] == "+0.0200"
+    assert table.loc[("iid", "knn"), "sd of gap"] == "0.0100"
+    assert table.loc[("iid", "lr"), "noise (sd of score)"] == "0.028"
+    with pytest.raises(ValueError, match="no value for the rows"):
+        fx.gap_table(summary, noise={("iid", "lr"): 0.1})
+    with pytest.raises(ValueError, match="lacks the columns"):
+        fx.gap_table(summary.drop(columns="sd"), noise={})
+
+
+def test_plot_differences_keeps_tick_labels_apart():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401  (for close)
+    import pandas as pd
+
+    gaps = pd.DataFrame({"lr": [-0.00105, 0.0002, 0.00085], "rf": [0.0, 0.0001, -0.0002]})
+    ax = fx.plot_differences(gaps)
+    ax.figure.canvas.draw()
+    assert len([t for t in ax.get_xticklabels() if t.get_text()]) <= 6
+    matplotlib.pyplot.close(ax.figure)
 
 
 # --------------------------------------------------------------------------- #

@@ -101,6 +101,8 @@ def test_halving_is_close_to_the_grid_but_makes_more_fits(runs):
         assert abs(f["halving_test_score"] - f["grid_test_score"]) <= MARGIN, seed
         assert f["halving_fits"] > f["grid_fits"], seed
         assert f["halving_nan_first_round"] == 0, seed
+        # the expected compute share weights the fit counts by a measured per-fit cost (recorded, positive)
+        assert f["halving_expected_share"] > 0, seed
 
 
 @pytest.mark.slow
