@@ -427,7 +427,9 @@ def audit_proxy_features(X, y, *, threshold=0.95, cv=5, random_state=0):
         return AuditReport("proxy features", True, summary, details.head(0))
     names = ", ".join(repr(n) for n in flagged["feature"])
     summary = (
-        f"{_plural(len(flagged), 'feature')} separate the classes almost perfectly on their own ({names}; "
+        f"{_plural(len(flagged), 'feature')} "
+        f"{'separates' if len(flagged) == 1 else 'separate'} the classes almost perfectly "
+        f"{'on its own' if len(flagged) == 1 else 'on their own'} ({names}; "
         f"AUC ≥ {threshold}). Ask when each value becomes known: if only after the outcome, it is a proxy "
         "of the label and must be dropped."
     )

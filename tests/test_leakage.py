@@ -133,6 +133,7 @@ def test_proxy_feature_found(frame):
     assert not report.ok
     assert list(report.details["feature"]) == ["chargeback"]
     assert report.details.iloc[0]["single_feature_auc"] == 1.0
+    assert report.summary.startswith("1 feature separates the classes almost perfectly on its own ('chargeback'")
 
 
 def test_proxy_inverted_and_categorical(frame):
@@ -140,6 +141,7 @@ def test_proxy_inverted_and_categorical(frame):
     X = pd.DataFrame({"inverted": 1 - y, "label_text": np.where(y == 1, "fraud", "ok")})
     report = leakage.audit_proxy_features(X, y)
     assert set(report.details["feature"]) == {"inverted", "label_text"}
+    assert report.summary.startswith("2 features separate the classes almost perfectly on their own")
 
 
 def test_proxy_ids_are_not_proxies(frame):

@@ -63,6 +63,30 @@ def test_kinds_above_a_tenth_are_label_or_copy_leaks(quick):
         assert inflation(quick, kind) < 0.1, kind
 
 
+def test_noise_verdicts_match_the_numbers(quick):
+    # the prose says "within the noise", "just past our noise line ... a hint" or "beyond the noise"
+    # from these verdicts; whichever a seed produces, it must follow from the recorded figures
+    for kind in KINDS + ["imputation_target", "no_test_set"]:
+        size, noise = abs(round(inflation(quick, kind), 3)), quick[f"leak_{kind}_noise"]
+        expected = "within" if size <= noise else ("just" if size < 1.5 * noise else "beyond")
+        assert quick[f"leak_{kind}_verdict"] == expected, (kind, size, noise)
+    for kind in LABEL_LEAKS:
+        assert quick[f"leak_{kind}_verdict"] != "within", kind
+
+
+def test_selection_grows_with_the_number_of_noise_columns(quick):
+    assert quick["leak_selection_leaky"] > quick["selection_leaky_fewer_columns"]
+
+
+def test_lint_quality_matches_the_corpus_table(quick):
+    from lint_corpus_table import evaluate
+
+    report = evaluate()
+    assert quick["lint_corpus_snippets"] == report["counts"]["snippets"]
+    assert quick["lint_corpus_min_precision"] == pytest.approx(min(k["precision"] for k in report["kinds"].values()))
+    assert quick["lint_corpus_min_recall"] == pytest.approx(min(k["recall"] for k in report["kinds"].values()))
+
+
 def test_checker_figures(quick):
     assert quick["lint_self_unexpected"] == 0
     assert quick["lint_self_expected"] >= 7
