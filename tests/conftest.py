@@ -72,6 +72,7 @@ def _execute(name, workdir, result, failure, parameters):
             kernel_name="python3",
             progress_bar=False,
             execution_timeout=600,
+            request_save_on_cell_execute=False,  # write the notebook once at the end (or on an error), not per cell
         )
     except Exception as error:
         failure.write_text(f"{type(error).__name__}: {error}")
