@@ -27,6 +27,8 @@ from .course import DATA_DIR, FIGURES_ENV, NOTEBOOKS_DIR, PROFILES, REPO_ROOT, r
 PACKAGE_DIR = Path(__file__).resolve().parent
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_SECONDS = 600
+SAVE_EVERY_SECONDS = 10  # while a lesson runs, its executed copy is written at most this often
+ENGINE_NAME = "forge-lessons"
 PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}  # cells papermill inserts
 
 
@@ -151,6 +153,44 @@ def cache_key(notebook, parameters, dependencies=None):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _register_engine():
+    """Register papermill's nbclient engine with fewer writes of the executed notebook.
+
+    papermill writes the whole executed notebook before and after every cell,
+    about 2 s per lesson of 80 cells here. This engine writes it at most every
+    :data:`SAVE_EVERY_SECONDS` while cells run, and always when the run ends,
+    however it ends (an error, a timeout, a dead kernel), so the report can
+    still name the cell that failed or hung.
+    """
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    class ThrottledSaves(NotebookExecutionManager):
+        def save(self, **kwargs):
+            if (self.now() - self.last_save_time).total_seconds() >= SAVE_EVERY_SECONDS:
+                super().save(**kwargs)
+
+        def notebook_complete(self, **kwargs):
+            super().notebook_complete(**kwargs)
+            NotebookExecutionManager.save(self)  # the final state, unthrottled
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                             autosave_cell_every=30, **kwargs):
+            # papermill's Engine.execute_notebook, with the manager above
+            nb_man = ThrottledSaves(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                                    autosave_cell_every=autosave_cell_every)
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register(ENGINE_NAME, Engine)
+
+
 def execute(source, output, parameters, figures_dir, html_path=None):
     """Execute one notebook with papermill and describe the run.
 
@@ -183,6 +223,7 @@ def execute(source, output, parameters, figures_dir, html_path=None):
     import papermill
     from traitlets.config import Config
 
+    _register_engine()
     os.environ[FIGURES_ENV] = str(figures_dir)
     os.environ.pop("MPLBACKEND", None)  # a non-inline backend would drop every figure
     for stale in (figures_dir / f"{source.stem}.json", output, html_path):
@@ -197,6 +238,7 @@ def execute(source, output, parameters, figures_dir, html_path=None):
             output,
             parameters=parameters,
             cwd=source.parent,
+            engine_name=ENGINE_NAME,
             kernel_name=KERNEL_NAME,
             progress_bar=False,
             log_output=False,

@@ -77,6 +77,30 @@ def test_progress_lines_and_final_table(first_run):
 
 
 @pytest.mark.slow
+def test_hung_cell_is_located_and_earlier_outputs_are_kept(tmp_path, monkeypatch):
+    # The runner writes the executed copy at most every SAVE_EVERY_SECONDS while cells run; a timeout must
+    # still leave the outputs so far and the hung cell's place in it.
+    monkeypatch.setattr(runner, "CELL_TIMEOUT_SECONDS", 2)
+    lesson = write_notebook(
+        tmp_path / "lessons" / "02_hang.ipynb",
+        [
+            ("code", 'PROFILE = "full"', ["parameters"]),
+            ("code", 'print("before the hang")', []),
+            ("code", "import time\ntime.sleep(60)", []),
+            ("code", 'print("unreachable")', []),
+        ],
+    )
+    output = tmp_path / "out" / "02_hang.ipynb"
+    result = runner.execute(lesson, output, {"PROFILE": "quick"}, tmp_path / "figures")
+    assert result["status"] == "failed"
+    assert result["cell"] == 2
+    assert "Timeout" in result["error"]
+    executed = json.loads(output.read_text())
+    printed = [out.get("text", "") for cell in executed["cells"] for out in cell.get("outputs", [])]
+    assert any("before the hang" in "".join(text) for text in printed)
+
+
+@pytest.mark.slow
 def test_cache_hit_skips_execution_and_force_reexecutes(tmp_path, fixed_dependencies):
     folder, out = tmp_path / "lessons", tmp_path / "out"
     write_ok(folder)
