@@ -78,8 +78,8 @@ def test_progress_lines_and_final_table(first_run):
 
 @pytest.mark.slow
 def test_hung_cell_is_located_and_earlier_outputs_are_kept(tmp_path, monkeypatch):
-    # The runner writes the executed copy at most every SAVE_EVERY_SECONDS while cells run; a timeout must
-    # still leave the outputs so far and the hung cell's place in it.
+    # The runner skips papermill's write of the executed copy when a cell starts; a timeout must still
+    # leave the outputs so far and the hung cell's place in it.
     monkeypatch.setattr(runner, "CELL_TIMEOUT_SECONDS", 2)
     lesson = write_notebook(
         tmp_path / "lessons" / "02_hang.ipynb",
