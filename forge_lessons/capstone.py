@@ -215,10 +215,12 @@ def check_dockerfile(path=DOCKERFILE, lock_path=LOCK_FILE, *, text=None):
 
     pins = dockerfile_pins(path, text=text)
     drift = {name: (version, lock.get(name)) for name, version in pins.items() if lock.get(name) != version}
-    detail = (
-        f"{len(pins)} explicit pin(s), all equal to the lock" if not drift
-        else "; ".join(f"{name}=={found} (lock: {locked or 'not in the lock'})" for name, (found, locked) in sorted(drift.items()))
-    )
+    if not pins:
+        detail = "no explicit pins: every version comes from the lock"
+    elif not drift:
+        detail = f"{len(pins)} explicit pin(s), all equal to the lock"
+    else:
+        detail = "; ".join(f"{name}=={found} (lock: {locked or 'not in the lock'})" for name, (found, locked) in sorted(drift.items()))
     add("every pin equals the lock", not drift, detail)
 
     loose = []
@@ -601,11 +603,12 @@ def plot_dev_vs_prod(table, ax=None, *, title="Development estimate versus produ
     return ax
 
 
-def plot_attribution(table, se=None, ax=None, *, title="Where the gap comes from", ylabel="ROC AUC"):
+def plot_attribution(table, se=None, ax=None, *, labels=None, title="Where the gap comes from", ylabel="ROC AUC"):
     """A waterfall of measured scores with ±1 standard error on each step.
 
-    Draws :func:`forge_lessons.experiments.plot_waterfall` and adds an error
-    bar at the end of every step whose standard error is given.
+    Draws :func:`forge_lessons.experiments.plot_waterfall`, adds an error bar
+    at the end of every step whose standard error is given, and moves each
+    value label above its bar and error bar.
 
     Parameters
     ----------
@@ -614,6 +617,9 @@ def plot_attribution(table, se=None, ax=None, *, title="Where the gap comes from
     se : dict, optional
         ``{stage: standard error of that step}``; stages left out get no bar.
     ax : matplotlib Axes, optional
+    labels : dict, optional
+        ``{stage: short tick label}`` (may contain line breaks); the ticks
+        are then drawn horizontally. Stages left out keep their name.
     title, ylabel : str
 
     Returns
@@ -623,16 +629,34 @@ def plot_attribution(table, se=None, ax=None, *, title="Where the gap comes from
     se = {} if se is None else se
     if not isinstance(se, dict):
         raise ValueError(f"se must be a dict {{stage: standard error}}, got {type(se).__name__}")
+    if labels is not None and not isinstance(labels, dict):
+        raise ValueError(f"labels must be a dict {{stage: tick label}}, got {type(labels).__name__}")
     if isinstance(table, pd.DataFrame) and "stage" in table.columns:
-        unknown = sorted(set(se) - set(table["stage"]))
-        if unknown:
-            raise ValueError(f"se names stage(s) {unknown} that are not in the table; stages: {list(table['stage'])}")
+        for name, given in (("se", se), ("labels", labels or {})):
+            unknown = sorted(set(given) - set(table["stage"]))
+            if unknown:
+                raise ValueError(f"{name} names stage(s) {unknown} that are not in the table; stages: {list(table['stage'])}")
+    n_texts = len(ax.texts) if ax is not None else 0
     ax = plot_waterfall(table, ax=ax, title=title, ylabel=ylabel)
+    value_labels = list(ax.texts)[n_texts:]  # plot_waterfall writes one value label per row, in order
+    bottom, top = ax.get_ylim()
+    offset = 0.01 * (top - bottom)
+    highest = top
+    previous = None
     for i, row in enumerate(table.itertuples(index=False)):
+        upper = row.score if previous is None or row.kind == "total" else max(previous, row.score)
         if row.stage in se and np.isfinite(se[row.stage]):
-            # beside the bar's centre, so that it does not cover the label of the change
-            ax.errorbar(i + 0.22, row.score, yerr=float(se[row.stage]), color="#212121", capsize=3, linewidth=1.2)
-    ax.set_xlabel("measured score, then each change (error bar: ±1 standard error of the change)")
+            ax.errorbar(i, row.score, yerr=float(se[row.stage]), color="#212121", capsize=3, linewidth=1.2)
+            upper = max(upper, row.score + float(se[row.stage]))
+        if len(value_labels) == len(table):
+            value_labels[i].set_position((i, upper + offset))
+        highest = max(highest, upper + 6 * offset)
+        previous = row.score
+    ax.set_ylim(bottom, highest)
+    if labels:
+        ax.set_xticks(range(len(table)))
+        ax.set_xticklabels([labels.get(stage, stage) for stage in table["stage"]], rotation=0, ha="center", fontsize=8)
+    ax.set_xlabel("measured score, then each change of the score (error bar: ±1 standard error of the change)")
     return ax
 
 

@@ -289,7 +289,8 @@ def expected_cost_curve(y_true, y_score, costs, thresholds=None):
     )
 
 
-def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transaction versus threshold", unit="€"):
+def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transaction versus threshold", unit="€",
+                    marks_on=None):
     """Plot expected cost against the decision threshold (log-scaled x axis).
 
     Parameters
@@ -306,6 +307,10 @@ def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transa
     title : str
     unit : str, default="€"
         Currency shown in the y-axis label.
+    marks_on : str, optional
+        Label of one of ``curves``. When given, each mark's marker sits on that
+        curve (at the curve's cost for the mark's threshold, interpolated on
+        the log-threshold scale) instead of at a height of its own near the top.
 
     Returns
     -------
@@ -319,9 +324,12 @@ def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transa
         raise ValueError(f"curves must be a non-empty dict {{label: curve}}, got {type(curves).__name__}")
     if marks is not None and not isinstance(marks, dict):
         raise ValueError(f"marks must be a dict {{label: threshold}}, got {type(marks).__name__}")
+    if marks_on is not None and marks_on not in curves:
+        raise ValueError(f"marks_on must be one of the curve labels {sorted(curves)}, got {marks_on!r}")
     if ax is None:
         _, ax = plt.subplots(figsize=(9.5, 3.8), layout="constrained")
     lowest = math.inf
+    drawn = {}
     for label, curve in curves.items():
         if isinstance(curve, pd.DataFrame):
             missing = {"threshold", "cost"} - set(curve.columns)
@@ -339,6 +347,7 @@ def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transa
                 raise ValueError(f"curve {label!r}: {len(x)} thresholds but {len(y)} costs")
         keep = x > 0
         ax.plot(x[keep], y[keep], label=label)
+        drawn[label] = (x[keep], y[keep])
         lowest = min(lowest, float(np.min(x[keep]))) if keep.any() else lowest
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     styles = [("-", "v"), ("--", "o"), (":", "s"), ("-.", "D")]
@@ -349,9 +358,15 @@ def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transa
         linestyle, marker = styles[i % len(styles)]
         text = f"{label} ({threshold:.3f})"
         ax.axvline(threshold, linestyle=linestyle, linewidth=1.4, color=colour, label=text)
-        # A marker near the top, at a height of its own: two marks at the same threshold stay distinguishable.
-        ax.plot([threshold], [0.96 - 0.07 * i], marker=marker, markersize=7, color=colour, transform=on_top,
-                clip_on=False, linestyle="none")
+        if marks_on is None:
+            # A marker near the top, at a height of its own: two marks at the same threshold stay distinguishable.
+            ax.plot([threshold], [0.96 - 0.07 * i], marker=marker, markersize=7, color=colour, transform=on_top,
+                    clip_on=False, linestyle="none")
+        else:  # the marker sits on the chosen curve, at its cost for this threshold
+            x_on, y_on = drawn[marks_on]
+            order = np.argsort(x_on)
+            height = float(np.interp(np.log(threshold), np.log(x_on[order]), y_on[order]))
+            ax.plot([threshold], [height], marker=marker, markersize=7, color=colour, linestyle="none", zorder=3)
         handles.append(Line2D([], [], color=colour, linestyle=linestyle, marker=marker, linewidth=1.4))
         labels.append(text)
     ax.set_xscale("log")
@@ -366,7 +381,7 @@ def plot_cost_curve(curves, marks=None, ax=None, title="Expected cost per transa
 # --------------------------------------------------------------------------- ROC and PR
 
 
-def plot_roc_pr(y_true, scores, title=None):
+def plot_roc_pr(y_true, scores, title=None, digits=None):
     """ROC and precision-recall curves side by side, with chance levels.
 
     Parameters
@@ -377,6 +392,9 @@ def plot_roc_pr(y_true, scores, title=None):
         ``{label: fraud scores}`` (e.g. ``predict_proba(X)[:, 1]``), one curve each.
     title : str, optional
         Figure title.
+    digits : int, optional
+        Decimals of the AUC and AP values in the legends, chance levels
+        included. By default the legends keep scikit-learn's own labels.
 
     Returns
     -------
@@ -390,14 +408,22 @@ def plot_roc_pr(y_true, scores, title=None):
         raise ValueError(f"scores must be a non-empty dict {{label: fraud scores}}, got {type(scores).__name__}")
     if y_true.min() == y_true.max():
         raise ValueError("y_true holds one class only; ROC and PR curves need both frauds and legit rows")
+    if digits is not None and (isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or digits < 0):
+        raise ValueError(f"digits must be a non-negative integer or None, got {digits!r}")
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
     last = len(scores) - 1
     for i, (label, score) in enumerate(scores.items()):
         score = _scores(score, f"scores[{label!r}]", len(y_true))
-        RocCurveDisplay.from_predictions(y_true, score, name=label, ax=axes[0], plot_chance_level=i == last)
-        PrecisionRecallDisplay.from_predictions(
+        roc = RocCurveDisplay.from_predictions(y_true, score, name=label, ax=axes[0], plot_chance_level=i == last)
+        pr = PrecisionRecallDisplay.from_predictions(
             y_true, score, name=label, ax=axes[1], plot_chance_level=i == last
         )
+        if digits is not None:
+            roc.line_.set_label(f"{label} (AUC = {roc.roc_auc:.{digits}f})")
+            pr.line_.set_label(f"{label} (AP = {pr.average_precision:.{digits}f})")
+            if i == last:
+                roc.chance_level_.set_label(f"Chance level (AUC = {0.5:.{digits}f})")
+                pr.chance_level_.set_label(f"Chance level (AP = {y_true.mean():.{digits}f})")
     axes[0].set_title("ROC curve")
     axes[1].set_title("Precision-recall curve")
     for ax in axes:
@@ -654,7 +680,7 @@ def paired_bootstrap_ranking(y_true, score_a, score_b, *, metric="average_precis
     }
 
 
-def bootstrap_table(results, digits=3):
+def bootstrap_table(results, digits=3, readings=None):
     """Tabulate bootstrap results: measured difference, 90 % interval, verdict.
 
     Parameters
@@ -664,6 +690,10 @@ def bootstrap_table(results, digits=3):
         :func:`paired_bootstrap_cost` or :func:`paired_bootstrap_ranking`.
     digits : int, default=3
         Rounding of the numbers.
+    readings : dict, optional
+        Words for the readings, e.g. ``{"above 0": "tuned costs less",
+        "below 0": "tuned costs more"}``; readings not in the dict keep their
+        default words.
 
     Returns
     -------
@@ -674,6 +704,10 @@ def bootstrap_table(results, digits=3):
     """
     if not isinstance(results, dict) or not results:
         raise ValueError(f"results must be a non-empty dict {{label: bootstrap result}}, got {type(results).__name__}")
+    if readings is not None and (not isinstance(readings, dict)
+                                 or not set(readings) <= {"above 0", "below 0", "within noise"}):
+        raise ValueError(f"readings must be a dict with keys among 'above 0', 'below 0', 'within noise', got {readings!r}")
+    readings = readings or {}
     rows = {}
     for label, result in results.items():
         if not isinstance(result, dict) or not {"difference", "low", "high"} <= set(result):
@@ -684,7 +718,7 @@ def bootstrap_table(results, digits=3):
             "90 % interval from": round(result["low"], digits),
             "to": round(result["high"], digits),
             "share of resamples > 0": round(share, digits) if share is not None else np.nan,
-            "reading": interval_reading(result),
+            "reading": readings.get(interval_reading(result), interval_reading(result)),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 

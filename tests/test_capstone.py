@@ -235,6 +235,16 @@ def test_attribution_chart_has_error_bars_on_the_steps():
 
     assert sum(isinstance(c, ErrorbarContainer) for c in ax.containers) == 2  # one per step with a standard error
     assert [t.get_text() for t in ax.get_xticklabels()] == list(table["stage"])
+    # value labels sit above the error bar's cap, not on it
+    wide = capstone.plot_attribution(table, {"drift": 0.1})  # drift's bar spans 0.72-0.78; its error bar reaches 0.82
+    labels = {t.get_position()[0]: t.get_position()[1] for t in wide.texts}
+    assert labels[1] > 0.9 and labels[2] > 0.72 + 0.1 and wide.get_ylim()[1] > labels[2]
+    short = capstone.plot_attribution(table, {"drift": 0.04}, labels={"promise": "dev", "production": "prod"})
+    assert [t.get_text() for t in short.get_xticklabels()] == ["dev", "leaks removed", "drift", "prod"]
+    with pytest.raises(ValueError, match=r"not in the table"):
+        capstone.plot_attribution(table, labels={"noise": "n"})
+    with pytest.raises(ValueError, match="labels must be a dict"):
+        capstone.plot_attribution(table, labels=["dev"])
     with pytest.raises(ValueError, match=r"not in the table"):
         capstone.plot_attribution(table, {"noise": 0.01})
     with pytest.raises(ValueError, match="se must be a dict"):

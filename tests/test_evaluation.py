@@ -203,6 +203,20 @@ def test_plot_cost_curve_rejects_bad_curves(curves, message):
         ev.plot_cost_curve(curves)
 
 
+def test_plot_cost_curve_can_put_the_marks_on_a_curve(rare):
+    X, y, model = rare
+    curve = ev.expected_cost_curve(y, model.predict_proba(X)[:, 1], COSTS)
+    ax = ev.plot_cost_curve({"test": curve}, marks={"default": 0.5, "tuned": 0.05}, marks_on="test")
+    markers = [line for line in ax.get_lines() if line.get_marker() not in ("None", None, "")]
+    for line, threshold in zip(markers, [0.5, 0.05]):
+        order = np.argsort(curve["threshold"].to_numpy())
+        expected = np.interp(np.log(threshold), np.log(curve["threshold"].to_numpy()[order]),
+                             curve["cost"].to_numpy()[order])
+        assert line.get_ydata()[0] == pytest.approx(expected)
+    with pytest.raises(ValueError, match="marks_on must be one of"):
+        ev.plot_cost_curve({"test": curve}, marks={"default": 0.5}, marks_on="nope")
+
+
 def test_plot_cost_curve_rejects_marks_that_are_not_a_dict():
     with pytest.raises(ValueError, match="marks must be a dict"):
         ev.plot_cost_curve({"x": ([0.1, 0.2], [1.0, 2.0])}, marks=[0.5])
@@ -221,6 +235,19 @@ def test_plot_roc_pr_draws_one_curve_per_model_plus_chance(rare):
         assert len(labels) == 3 and any("Chance" in label for label in labels)
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     assert fig._suptitle.get_text() == "t"
+
+
+def test_plot_roc_pr_legends_can_show_more_digits(rare):
+    X, y, model = rare
+    score = model.predict_proba(X)[:, 1]
+    fig, axes = ev.plot_roc_pr(y, {"a": score}, digits=3)
+    roc_labels = [text.get_text() for text in axes[0].get_legend().get_texts()]
+    pr_labels = [text.get_text() for text in axes[1].get_legend().get_texts()]
+    assert roc_labels == [f"a (AUC = {roc_auc_score(y, score):.3f})", "Chance level (AUC = 0.500)"]
+    assert pr_labels == [f"a (AP = {average_precision_score(y, score):.3f})",
+                         f"Chance level (AP = {np.mean(y):.3f})"]
+    with pytest.raises(ValueError, match="digits must be"):
+        ev.plot_roc_pr(y, {"a": score}, digits=-1)
 
 
 @pytest.mark.parametrize(
@@ -399,6 +426,10 @@ def test_bootstrap_table_and_interval_reading():
         ev.bootstrap_table({})
     with pytest.raises(ValueError, match="'bad' is not a bootstrap result"):
         ev.bootstrap_table({"bad": {"difference": 1}})
+    worded = ev.bootstrap_table(results, readings={"above 0": "b costs less", "below 0": "b costs more"})
+    assert list(worded["reading"]) == ["b costs less", "within noise", "b costs more"]
+    with pytest.raises(ValueError, match="readings must be a dict"):
+        ev.bootstrap_table(results, readings={"up": "x"})
 
 
 # ----------------------------------------------------------------------------- alert budget and calibration

@@ -106,6 +106,23 @@ def test_tuned_threshold_lowers_the_expected_cost_on_the_test_set(f):
     assert (f["tuned_saving_reading"] == "a saving beyond the noise") == beyond
 
 
+def test_production_claims_follow_their_intervals(f):
+    # The production saving is read from a bootstrap by customer ...
+    low, high = f["tuned_saving_production_low"], f["tuned_saving_production_high"]
+    assert low <= f["tuned_saving_production"] <= high
+    assert f["tuned_saving_production"] == pytest.approx(
+        f["cost_default_production"] - f["cost_tuned_production"])
+    # ... and "ranks production worse" only when the two ROC AUC intervals do not overlap.
+    assert f["roc_auc_test_low"] <= f["roc_auc"] <= f["roc_auc_test_high"]
+    assert f["roc_auc_production_low"] <= f["roc_auc_production"] <= f["roc_auc_production_high"]
+    assert f["production_ranks_worse"] is (f["roc_auc_production_high"] < f["roc_auc_test_low"])
+
+
+def test_flat_cost_curve_band_holds_the_tuned_threshold(f):
+    assert f["cv_flat_low"] <= f["tuned_threshold"] <= f["cv_flat_high"]
+    assert f["cv_curve_is_flat"] is (f["cv_flat_high"] / f["cv_flat_low"] >= 1.5)
+
+
 def test_never_flagging_costs_the_fraud_rate_times_the_missed_fraud_cost(f):
     assert f["cost_never_flag"] == pytest.approx(200 * f["test_fraud_rate"])
     assert f["cost_never_flag_production"] == pytest.approx(200 * f["prod_fraud_rate"])
@@ -128,13 +145,26 @@ def test_smote_leak_is_read_against_the_undersampling_control(f):
     assert f["smote_leak_beyond_control"] == pytest.approx(beyond)
     assert f["smote_before_split_auc_shift"] == pytest.approx(
         f["smote_before_split_roc_auc"] - f["smote_in_pipeline_roc_auc"])
-    clear = beyond > max(0.02, abs(f["smote_stratified_auc_shift"]))
+    assert f["smote_fold_sd_max"] > 0 and f["smote_leak_se"] > 0
+    above_switches = beyond > max(0.02, abs(f["smote_stratified_auc_shift"]))
+    clear = above_switches and beyond > 2 * f["smote_leak_se"]
     assert f["smote_leak_is_clear"] is clear
     assert ("no clear leak" in f["smote_leak_reading"]) is (not clear)
+    likely = above_switches and beyond > f["smote_leak_se"]
+    assert f["smote_leak_reading"].startswith("probably") is (likely and not clear)
 
 
 def test_resampling_verdict_matches_its_measurement(f):
     assert isinstance(f["resampling_helps"], bool)
+    assert f["undersample_minus_plain_cost"] == pytest.approx(
+        f["cost_undersample_tuned"] - f["cost_tuned_threshold"])
+    assert f["undersample_minus_plain_low"] <= f["undersample_minus_plain_cost"] <= f["undersample_minus_plain_high"]
+    takeaway = f["resampling_takeaway"]
+    assert takeaway.startswith("Resampling lowered cost" if f["resampling_helps"] else "Resampling did not lower cost")
+    if f["undersample_minus_plain_low"] > 0:
+        assert "undersampling cost more" in takeaway
+    if abs(f["cost_smote_tuned"] - f["cost_tuned_threshold"]) < 1e-12:
+        assert "SMOTE tied the plain model" in takeaway
     if f["resampling_helps"]:
         assert min(f["cost_smote_tuned"], f["cost_undersample_tuned"]) < f["cost_tuned_threshold"]
         assert "is cheaper than a tuned threshold alone" in f["resampling_verdict"]
@@ -163,6 +193,8 @@ def test_the_plain_model_needs_no_repair(f):
 
 
 def test_calibration_verdict_follows_the_measurements(f):
+    # calibrated − plain: negative means the calibrated model is cheaper
+    assert f["calibrated_minus_plain_cost"] == pytest.approx(f["cost_bayes_calibrated"] - f["cost_bayes_plain"])
     verdict = f["calibration_verdict"]
     if f["calibration_pays"]:
         assert verdict.startswith("reweighting then calibrating beats the plain model")
@@ -213,8 +245,9 @@ def test_bootstrap_size_is_a_parameter():
 def test_bootstraps_resample_customers():
     source = "\n".join(c.source for c in _cells() if c.cell_type == "code")
     calls = source.count("ev.paired_bootstrap_cost(") + source.count("ev.paired_bootstrap_ranking(")
-    assert calls >= 4
-    assert source.count("groups=test_customers") == calls, "every bootstrap redraws customers"
+    assert calls >= 5
+    redraws = source.count("groups=test_customers") + source.count("groups=prod_customers")
+    assert redraws == calls, "every bootstrap redraws customers"
 
 
 def test_leaky_demo_is_tagged_and_labelled():

@@ -111,9 +111,39 @@ def test_auc_comparisons_come_with_intervals_around_the_measured_change(f):
 
 
 def test_calibration_gaps_are_small_next_to_the_fraud_rate(f):
-    # The prose reads the gaps against ±0.005 (a branch each way); both stay far below the ~0.02 fraud rate.
+    # Both gaps stay far below the ~0.02 fraud rate.
     assert abs(f["v1_calibration_gap_2025h2"]) < 0.01
     assert abs(f["v1_calibration_gap_2026q1"]) < 0.01
+
+
+def test_calibration_gaps_are_read_against_the_fraud_rate_standard_error(f):
+    # The prose reads each gap in standard errors sqrt(p(1-p)/n) of the period's fraud rate.
+    p, n = f["fraud_rate_2026q1"], f["v1_rows_2026q1"]
+    assert f["v1_fraud_rate_se_2026q1"] == pytest.approx((p * (1 - p) / n) ** 0.5)
+    assert 0.0005 < f["v1_fraud_rate_se_2025h2"] < 0.01
+    # "no (clear) evidence that v1's scores fell behind": each gap within two standard errors
+    assert abs(f["v1_calibration_gap_2025h2"]) <= 2 * f["v1_fraud_rate_se_2025h2"]
+    assert abs(f["v1_calibration_gap_2026q1"]) <= 2 * f["v1_fraud_rate_se_2026q1"]
+    # the months counted under the figure: July 2025 to March 2026
+    assert f["v1_months_judged"] == 9
+    assert 0 <= f["v1_months_score_below_observed"] <= f["v1_months_judged"]
+
+
+def test_v2_figures_use_the_same_production_rows_as_the_paired_comparison(f):
+    # Table, figure and paired comparison agree once v2's re-scores of December cases are left out.
+    assert f["v2_roc_auc_2026q1"] - f["v1_roc_auc_2026q1"] == pytest.approx(f["v2_minus_v1_roc_auc_2026q1"], abs=1e-9)
+    for name in ("v1_recall_2026q1", "v2_recall_2026q1"):
+        assert 0 < f[name] < 1, name
+
+
+def test_retraining_did_not_bring_the_alerts_back_to_budget(f):
+    # The prose says so when v2's production alert rate exceeds the 5 % budget by more than two standard errors.
+    assert f["v2_alert_rate_2026q1"] - 0.05 > 2 * f["v2_alert_rate_2026q1_se"]
+
+
+def test_the_latest_month_lacks_most_of_its_outcomes_and_the_one_before_does_not(f):
+    assert f["march_outcomes_missing_share_20260401"] > 0.5
+    assert f["february_outcomes_known_share_20260401"] > 0.5
 
 
 def test_backtest_figures_are_sane(f):

@@ -101,6 +101,29 @@ def test_production_costs_are_consistent(runs):
         assert 0 < f["leaky_alert_rate"] < 1, seed
 
 
+def test_money_and_recall_differences_come_with_their_noise(runs):
+    for seed, f in runs.items():
+        assert f["leaky_minus_fixed_prod_cost"] == pytest.approx(f["leaky_prod_cost"] - f["fixed_prod_cost"]), seed
+        assert f["never_flag_minus_fixed_prod_cost"] == pytest.approx(f["never_flag_prod_cost"] - f["fixed_prod_cost"]), seed
+        assert f["leaky_minus_fixed_prod_cost_se"] > 0 and f["never_flag_minus_fixed_prod_cost_se"] > 0, seed
+        # the recall difference of the weekly re-fitted scaler is the count of frauds lost, over the frauds
+        lost = f["serving_frauds_caught_shipped"] - f["serving_frauds_caught_rescaled"]
+        assert f["serving_recall_drop"] * f["prod_frauds"] == pytest.approx(lost), seed
+        assert 0 <= f["serving_frauds_caught_rescaled"] <= f["prod_frauds"], seed
+        assert f["serving_recall_drop_se"] >= 0, seed
+
+
+def test_new_customers_are_measured_before_they_are_blamed(runs):
+    for seed, f in runs.items():
+        assert 0 <= f["prod_frauds_new_customers"] <= f["prod_frauds"], seed
+        assert 0 < f["prod_rows_new_customers"] < 1, seed
+        if "prod_auc_returning_minus_new" in f:
+            assert f["prod_auc_returning_minus_new"] == pytest.approx(
+                f["prod_auc_returning_customers"] - f["prod_auc_new_customers"]), seed
+            assert f["prod_auc_returning_minus_new_se"] > 0, seed
+    assert any("prod_auc_returning_minus_new" in f for f in runs.values()), "both groups should have frauds to score"
+
+
 # ----------------------------------------------------------------------------- golden set
 
 
