@@ -104,9 +104,11 @@ def check_environment(lock_path=LOCK_FILE, packages=None):
 def environment_report(rows):
     """Turn :func:`check_environment` rows into a short, actionable text."""
     bad = [r for r in rows if not r["ok"]]
+    packages = sum(r["package"] != "python" for r in rows)
+    checked = f"{'Python and ' if packages < len(rows) else ''}{packages} package{'s' if packages != 1 else ''}"
     if not bad:
-        return f"✅ environment matches the lock ({len(rows)} packages checked)."
-    lines = [f"❌ {len(bad)} of {len(rows)} packages differ from the lock:"]
+        return f"✅ environment matches the lock ({checked} checked)."
+    lines = [f"❌ {len(bad)} of {len(rows)} checks ({checked}) differ from the lock:"]
     for row in bad:
         lines.append(f"   {row['package']}: locked {row['locked']}, installed {row['installed'] or 'nothing'}")
     lines.append(f"   Fix: {FIX_HINT}. Results may differ from the committed outputs until then.")

@@ -820,6 +820,15 @@ def _execute_batch(engine, run, rows, frame):
     return len(rows)
 
 
+def _upsert(engine, statement, frame):
+    """Execute a typed ``INSERT ... ON CONFLICT`` statement for every row of ``frame``, in one transaction."""
+
+    def run(connection, batch):
+        connection.execute(statement, batch)
+
+    return _execute_batch(engine, run, to_records(frame), frame)
+
+
 def log_predictions(engine, rows):
     """Append a batch of predictions to the log: one parameterized INSERT, many rows, one transaction.
 
@@ -942,12 +951,7 @@ def upsert_latest(engine, rows, *, sql=UPSERT_LATEST_SQL):
     frame = deduplicate_latest(validate_predictions(rows, unique_keys=False))
     if frame.empty:
         return 0
-    statement = _typed(sql, latest_predictions)
-
-    def run(connection, batch):
-        connection.execute(statement, batch)
-
-    return _execute_batch(engine, run, to_records(frame), frame)
+    return _upsert(engine, _typed(sql, latest_predictions), frame)
 
 
 def record_outcomes(engine, rows):
@@ -969,12 +973,7 @@ def record_outcomes(engine, rows):
     frame = deduplicate_latest(_validate_outcomes(rows), order="observed_at")
     if frame.empty:
         return 0
-    statement = _typed(UPSERT_OUTCOMES_SQL, outcomes)
-
-    def run(connection, batch):
-        connection.execute(statement, batch)
-
-    return _execute_batch(engine, run, to_records(frame), frame)
+    return _upsert(engine, _typed(UPSERT_OUTCOMES_SQL, outcomes), frame)
 
 
 def stale_version_rows(engine):

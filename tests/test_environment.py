@@ -52,6 +52,9 @@ def test_report_names_the_difference_and_the_fix(tmp_path):
     report = environment.environment_report(rows)
     assert "numpy: locked 0.0.1, installed " in report and "make env" in report
     assert "scikit-learn" not in report
+    assert report.startswith("❌ 1 of 3 checks (Python and 2 packages) differ from the lock:")
+    ok = environment.environment_report([row for row in rows if row["ok"]])
+    assert ok == "✅ environment matches the lock (Python and 1 package checked)."
 
 
 def test_malformed_lock_line_is_reported(tmp_path):
