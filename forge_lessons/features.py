@@ -161,7 +161,8 @@ class DateTimeFeatures(TransformerMixin, BaseEstimator):
             if np.isnan(seconds[:, j]).all():
                 raise ValueError(
                     f"DateTimeFeatures: column {name!r} is entirely missing (all NaT/NaN) in the"
-                    f" {seconds.shape[0]} row(s) given to fit; expected at least one timestamp"
+                    f" {seconds.shape[0]} {'row' if seconds.shape[0] == 1 else 'rows'} given to fit;"
+                    " expected at least one timestamp"
                 )
         self.input_kinds_ = np.asarray(kinds, dtype=object)
         origin = np.floor(np.nanmin(seconds, axis=0) * 1e6).astype("int64")

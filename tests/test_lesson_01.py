@@ -1,5 +1,7 @@
 """Lesson 01 (the estimator contract): quick-profile execution for two seeds, claims on the recorded figures."""
 
+import math
+
 import pytest
 
 
@@ -117,3 +119,49 @@ def test_notebook_lints_clean():
     result = lint.lint_file(NOTEBOOKS_DIR / f"{NAME}.ipynb")
     assert result.error is None
     assert [f.format() for f in result.findings if not f.expected] == []
+
+
+def test_runner_up_share_matches_the_interval_reading(figures):
+    # Prose: the runner-up comes out ahead or level in X % of redraws, "at least" / "fewer than" the 5 %
+    # a 90 % interval leaves on each side, hence the interval contains 0 / lies above 0.
+    share = figures["runner_up_share_not_behind"]
+    assert 0 <= share <= 1
+    if figures["best_minus_runner_up_reading"] == "within noise":
+        assert share >= 0.045
+    else:
+        assert figures["best_minus_runner_up_reading"] == "above 0"
+        assert share < 0.055
+
+
+def test_night_counts_match_the_rates(figures):
+    # Prose: "N frauds in M night rows (x %) against n in m (y %): r times higher"; single-hour bars hold
+    # few frauds each, so the night block is the thing to read.
+    assert figures["night_fraud_rate"] == pytest.approx(figures["night_frauds"] / figures["night_rows"])
+    assert figures["day_fraud_rate"] == pytest.approx(figures["day_frauds"] / figures["day_rows"])
+    assert figures["night_rows"] + figures["day_rows"] == figures["train_rows"]
+    assert 0 <= figures["hour_frauds_min"] <= figures["hour_frauds_max"]
+    assert figures["hour_frauds_max"] < figures["night_frauds"]
+
+
+def test_night_coefficient_per_unit_of_the_flag(figures):
+    # Prose: the table's coefficient is per SD of the 0/1 flag (SD <= 0.5); per unit it is larger, and
+    # exp(per unit) is the odds multiplier.
+    per_unit = figures["is_night_log_odds_per_unit"]
+    assert per_unit > 0
+    assert per_unit >= 2 * figures["is_night_coefficient"]
+    assert figures["is_night_odds_ratio"] == pytest.approx(math.exp(per_unit))
+    assert figures["is_night_odds_ratio"] > 1
+
+
+def test_odd_rows_effects_are_scored_separately(figures):
+    before = figures["odd_moved_proba_before"]
+    channel = abs(figures["odd_moved_proba_channel_only"] - before)
+    timestamp = abs(figures["odd_moved_proba_timestamp_only"] - before)
+    assert figures["odd_moved_proba_after"] != pytest.approx(before, abs=1e-9)
+    cause = figures["odd_moved_main_cause"]
+    if cause == "channel":
+        assert channel > 3 * timestamp
+    elif cause == "timestamp":
+        assert timestamp > 3 * channel
+    else:
+        assert cause == "both" and channel <= 3 * timestamp and timestamp <= 3 * channel
