@@ -65,6 +65,7 @@ __all__ = [
     "plot_cv_indices",
     "plot_splitters",
     "repeated_split_scores",
+    "rmse_difference",
     "small_sample_study",
     "small_sample_summary",
     "toy_data",
@@ -629,6 +630,52 @@ def small_sample_summary(study):
         "seconds": grouped["seconds"].mean(),
     })
     return summary.loc[order]
+
+
+def rmse_difference(study, first, second, *, n_boot=2000, random_state=0):
+    """RMSE of one splitter minus another's in a :func:`small_sample_study`, with a paired bootstrap error.
+
+    The draws are resampled with replacement and both RMSEs are recomputed on
+    the same resampled draws, so the luck of which samples were drawn cancels
+    out of the difference. With the same ``random_state`` every call uses the
+    same resampled draws.
+
+    Parameters
+    ----------
+    study : pandas.DataFrame
+        The output of :func:`small_sample_study`.
+    first, second : str
+        Splitter names in ``study["splitter"]``.
+    n_boot : int, default=2000
+        Resamples of the draws.
+    random_state : int, default=0
+
+    Returns
+    -------
+    tuple of float
+        ``(difference, standard_error)``: RMSE of ``first`` minus RMSE of
+        ``second`` over all draws, and the standard deviation of that
+        difference over the resamples.
+    """
+    needed = {"draw", "splitter", "error"}
+    if not isinstance(study, pd.DataFrame) or not needed <= set(study.columns):
+        found = list(study.columns) if isinstance(study, pd.DataFrame) else type(study).__name__
+        raise ValueError(f"study must be the DataFrame small_sample_study returns (columns {sorted(needed)}), "
+                         f"found {found}")
+    for name in (first, second):
+        if name not in set(study["splitter"]):
+            raise ValueError(f"no splitter {name!r} in the study; found {list(dict.fromkeys(study['splitter']))}")
+    n_boot = _positive_int(n_boot, "n_boot", 2)
+    errors = study.pivot(index="draw", columns="splitter", values="error")
+    a, b = errors[first].to_numpy(), errors[second].to_numpy()
+    rng = np.random.default_rng(random_state)
+    draws = [rng.integers(0, len(errors), len(errors)) for _ in range(n_boot)]
+
+    def rmse(values):
+        return float(np.sqrt(np.mean(np.square(values))))
+
+    resampled = [rmse(a[idx]) - rmse(b[idx]) for idx in draws]
+    return rmse(a) - rmse(b), float(np.std(resampled, ddof=1))
 
 
 # --------------------------------------------------------------------------- exercise validators

@@ -724,7 +724,9 @@ def bootstrap_table(results, digits=3, readings=None):
 
 
 def interval_reading(result):
-    """``"above 0"``, ``"below 0"`` or ``"within noise"`` for a bootstrap result's 90 % interval."""
+    """``"above 0"``, ``"below 0"`` or ``"within noise"`` (the interval contains 0) for a bootstrap result."""
+    if not isinstance(result, dict) or not {"low", "high"} <= set(result):
+        raise ValueError("expected a result with an interval ('low' and 'high'), e.g. from a paired bootstrap")
     if result["low"] > 0:
         return "above 0"
     if result["high"] < 0:

@@ -54,7 +54,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from .course import BUILD_DIR, REPO_ROOT
-from .evaluation import _bootstrap_weights
+from .evaluation import _bootstrap_weights, interval_reading
 
 __all__ = [
     "BatchError",
@@ -1543,16 +1543,6 @@ def rate_change(count_a, n_a, count_b, n_b, *, level=0.9):
     half = norm.ppf(0.5 + level / 2) * math.sqrt(a * (1 - a) / n_a + b * (1 - b) / n_b)
     half = float(half)
     return {"a": a, "b": b, "difference": b - a, "low": b - a - half, "high": b - a + half, "level": level}
-
-def interval_reading(result):
-    """``"above 0"``, ``"below 0"`` or ``"within noise"`` (the interval contains 0) for a difference."""
-    if not isinstance(result, dict) or not {"low", "high"} <= set(result):
-        raise ValueError("expected a result of paired_roc_auc_difference() or roc_auc_change()")
-    if result["low"] > 0:
-        return "above 0"
-    if result["high"] < 0:
-        return "below 0"
-    return "within noise"
 
 
 def difference_table(results, digits=3):

@@ -223,6 +223,28 @@ def test_small_sample_study_measures_each_splitter_against_the_same_truth(separa
     assert summary.loc["LOO", "rmse"] == pytest.approx(np.sqrt((loo["error"] ** 2).mean()))
 
 
+def test_rmse_difference_is_paired_and_reproducible():
+    # draw 0: errors 0.1 / 0.2, draw 1: 0.3 / 0.1, draw 2: -0.2 / 0.0
+    study = pd.DataFrame({
+        "draw": [0, 0, 1, 1, 2, 2],
+        "splitter": ["A", "B"] * 3,
+        "error": [0.1, 0.2, 0.3, 0.1, -0.2, 0.0],
+    })
+    difference, se = cv.rmse_difference(study, "A", "B", n_boot=200, random_state=1)
+    rmse = lambda e: np.sqrt(np.mean(np.square(e)))  # noqa: E731
+    assert difference == pytest.approx(rmse([0.1, 0.3, -0.2]) - rmse([0.2, 0.1, 0.0]))
+    assert se > 0
+    assert (difference, se) == cv.rmse_difference(study, "A", "B", n_boot=200, random_state=1)
+    same, same_se = cv.rmse_difference(study, "A", "A", n_boot=50)
+    assert same == 0 and same_se == 0  # paired: a splitter against itself never differs
+    with pytest.raises(ValueError, match="no splitter 'C' in the study; found \\['A', 'B'\\]"):
+        cv.rmse_difference(study, "A", "C")
+    with pytest.raises(ValueError, match="n_boot must be an integer >= 2"):
+        cv.rmse_difference(study, "A", "B", n_boot=1)
+    with pytest.raises(ValueError, match="study must be the DataFrame"):
+        cv.rmse_difference(study.drop(columns="draw"), "A", "B")
+
+
 def test_small_sample_study_rejects_bad_input(separable):
     X, y = separable
     splitters = {"LOO": LeaveOneOut()}

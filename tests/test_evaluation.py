@@ -420,6 +420,8 @@ def test_bootstrap_table_and_interval_reading():
     }
     table = ev.bootstrap_table(results)
     assert list(table["reading"]) == ["above 0", "within noise", "below 0"]
+    with pytest.raises(ValueError, match="expected a result with an interval"):
+        ev.interval_reading({"difference": 1})
     assert table.loc["up", "90 % interval from"] == 0.1 and table.loc["down", "to"] == -0.1
     assert table.loc["up", "share of resamples > 0"] == 0.99
     with pytest.raises(ValueError, match="non-empty dict"):
